@@ -1,0 +1,134 @@
+import type { Transport } from './http.ts';
+import { DEFAULT_RETRY_POLICY, decideRetry, sleep } from './retry.ts';
+import type { RetryPolicyOptions } from './retry.ts';
+import type { ValidBadge } from './schema.ts';
+import type { TokenManager } from './token.ts';
+import type { BadgeBody, BadgeRequest, BadgeResult, Outcome, RetryRecord } from './types.ts';
+import { versionKey } from './versions.ts';
+import type { VersionClock } from './versions.ts';
+
+export const BADGE_PATH = '/open-apis/application/v6/app_badge/set';
+
+/** Told about every HTTP attempt, for the log. Carries no token. */
+export interface AttemptEvent {
+  attempt: number;
+  method: 'POST';
+  path: string;
+  version: string;
+  outcome: Outcome;
+  durationMs: number;
+}
+
+export interface BadgeClientOptions {
+  transport: Transport;
+  tokens: TokenManager;
+  versions: VersionClock;
+  /** Identifies the app in version keys (App ID, or a label for a pasted token). */
+  appId: string;
+  retry?: Partial<RetryPolicyOptions>;
+  random?: () => number;
+  now?: () => number;
+  onAttempt?: (event: AttemptEvent) => void;
+}
+
+export interface SendOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends badge updates: picks the version, attaches the token, and carries out the retry policy.
+ * Expected failures come back as results; only bugs throw.
+ */
+export class BadgeClient {
+  readonly #options: BadgeClientOptions;
+  readonly #policy: RetryPolicyOptions;
+  readonly #now: () => number;
+
+  constructor(options: BadgeClientOptions) {
+    this.#options = options;
+    this.#policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#now = options.now ?? ((): number => performance.now());
+  }
+
+  /** The version key of a user, for previews and remembered state. */
+  keyFor(userIdType: string, userId: string): string {
+    return versionKey(this.#options.transport.baseUrl, this.#options.appId, userIdType, userId);
+  }
+
+  /** The version an automatic send to this user would use now. */
+  peekVersion(userIdType: string, userId: string): string {
+    return this.#options.versions.peek(this.keyFor(userIdType, userId));
+  }
+
+  async setBadge(badge: ValidBadge, options: SendOptions = {}): Promise<BadgeResult> {
+    const { transport, tokens, versions } = this.#options;
+    const { signal } = options;
+    const started = this.#now();
+    const key = this.keyFor(badge.userIdType, badge.body.user_id);
+    let version: string;
+    if (badge.body.version === undefined) {
+      version = versions.next(key);
+    } else {
+      version = badge.body.version;
+      versions.observe(key, version);
+    }
+    const retries: RetryRecord[] = [];
+    let attempts = 0;
+    let versionBumped = false;
+    let tokenRefreshed = false;
+    const request = (): BadgeRequest => ({ userIdType: badge.userIdType, body: { ...badge.body, version } as BadgeBody });
+    const done = (result: Outcome | { kind: 'token-error'; cause: Exclude<Outcome, { kind: 'success' }> }): BadgeResult =>
+      ({ ...result, version, attempts, durationMs: this.#now() - started, retries, request: request() }) as BadgeResult;
+
+    for (;;) {
+      const token = await tokens.getToken(signal);
+      if (!token.ok) {
+        return token.failure.kind === 'cancelled' ? done(token.failure) : done({ kind: 'token-error', cause: token.failure });
+      }
+      attempts++;
+      const attemptStarted = this.#now();
+      const outcome = await transport.post(BADGE_PATH, request().body, {
+        query: { user_id_type: badge.userIdType },
+        headers: { authorization: `Bearer ${token.token}` },
+        ...(signal === undefined ? {} : { signal }),
+      });
+      this.#options.onAttempt?.({
+        attempt: attempts,
+        method: 'POST',
+        path: BADGE_PATH,
+        version,
+        outcome,
+        durationMs: this.#now() - attemptStarted,
+      });
+      const decision = decideRetry(
+        outcome,
+        { attempt: attempts, versionBumped, tokenRefreshed, canRefreshToken: tokens.canRefresh },
+        this.#policy,
+        this.#options.random,
+      );
+      if (!decision.retry) {
+        return done(outcome);
+      }
+      const record: RetryRecord = { attempt: attempts, reason: decision.reason, delayMs: decision.delayMs };
+      if (outcome.kind === 'api-error') {
+        record.httpStatus = outcome.httpStatus;
+        record.code = outcome.code;
+      } else if (outcome.kind === 'invalid-response') {
+        record.httpStatus = outcome.httpStatus;
+      }
+      if (decision.refreshToken === true) {
+        tokenRefreshed = true;
+        tokens.invalidate(token.token);
+      }
+      if (decision.bumpVersion === true) {
+        versionBumped = true;
+        version = versions.next(key, version);
+        record.newVersion = version;
+      }
+      retries.push(record);
+      if (!(await sleep(decision.delayMs, signal))) {
+        return done({ kind: 'cancelled' });
+      }
+    }
+  }
+}

@@ -1,0 +1,204 @@
+import ky, { isTimeoutError } from 'ky';
+import type { NetworkReason, Outcome } from './types.ts';
+
+export type Domain = 'feishu' | 'lark' | 'custom';
+
+export const DOMAIN_BASE_URLS: Readonly<Record<Exclude<Domain, 'custom'>, string>> = {
+  feishu: 'https://open.feishu.cn',
+  lark: 'https://open.larksuite.com',
+};
+
+export type BaseUrlProblem = 'empty' | 'not-a-url' | 'insecure' | 'unsupported-protocol' | 'has-query-or-hash' | 'has-credentials';
+
+export type BaseUrlResult = { ok: true; baseUrl: string } | { ok: false; problem: BaseUrlProblem; input: string };
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function isLoopback(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) || hostname.endsWith('.localhost');
+}
+
+/**
+ * The API base for a domain. A custom base must be https, except plain http to a loopback host
+ * (a local test server): a tenant token sent in clear text over a network would be a leak.
+ */
+export function resolveBaseUrl(domain: Domain, customBaseUrl?: string): BaseUrlResult {
+  if (domain !== 'custom') {
+    return { ok: true, baseUrl: DOMAIN_BASE_URLS[domain] };
+  }
+  const input = (customBaseUrl ?? '').trim();
+  if (input === '') {
+    return { ok: false, problem: 'empty', input };
+  }
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return { ok: false, problem: 'not-a-url', input };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { ok: false, problem: 'unsupported-protocol', input };
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    return { ok: false, problem: 'insecure', input };
+  }
+  if (url.search !== '' || url.hash !== '') {
+    return { ok: false, problem: 'has-query-or-hash', input };
+  }
+  if (url.username !== '' || url.password !== '') {
+    return { ok: false, problem: 'has-credentials', input };
+  }
+  return { ok: true, baseUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+
+export interface PostOptions {
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** One HTTP exchange with the Feishu API, turned into an `Outcome`. Never throws for I/O. */
+export interface Transport {
+  readonly baseUrl: string;
+  post(path: string, json: unknown, options?: PostOptions): Promise<Outcome>;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  /** For tests and hosts with their own fetch (proxies). */
+  fetch?: typeof fetch;
+}
+
+const SNIPPET_LENGTH = 200;
+
+function networkReason(error: unknown): { reason: NetworkReason; detail: string } {
+  // undici nests the system error (ECONNREFUSED, ...) in `cause`, sometimes twice.
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      return { reason: reasonForCode(code), detail: code };
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { reason: 'other', detail: message.slice(0, SNIPPET_LENGTH) };
+}
+
+function reasonForCode(code: string): NetworkReason {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'dns';
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return 'reset';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return 'timeout';
+    default:
+      return code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('SELF_SIGNED') || code.startsWith('UNABLE_TO')
+        ? 'tls'
+        : 'other';
+  }
+}
+
+function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
+}
+
+function numberHeader(headers: Headers, name: string): number | undefined {
+  const raw = headers.get(name);
+  if (raw === null || raw.trim() === '') {
+    return undefined;
+  }
+  const value = Number(raw);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+function interpret(status: number, headers: Headers, text: string): Outcome {
+  const logIdHeader = headers.get('x-tt-logid') ?? undefined;
+  const contentType = headers.get('content-type') ?? undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const record = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  const code = record?.code;
+  // Error bodies may carry the log id themselves when a gateway strips headers.
+  const bodyLogId = (record?.error as { log_id?: unknown } | undefined)?.log_id;
+  const logId = logIdHeader ?? (typeof bodyLogId === 'string' ? bodyLogId : undefined);
+  const withLogId = <T extends object>(value: T): T & { logId?: string } => (logId === undefined ? value : { ...value, logId });
+  if (record === undefined || typeof code !== 'number') {
+    return withLogId({
+      kind: 'invalid-response' as const,
+      httpStatus: status,
+      ...(contentType === undefined ? {} : { contentType }),
+      snippet: text.slice(0, SNIPPET_LENGTH),
+    });
+  }
+  const msg = typeof record.msg === 'string' ? record.msg : '';
+  if (code === 0 && status >= 200 && status < 300) {
+    return withLogId({ kind: 'success' as const, httpStatus: status, code: 0 as const, msg, response: parsed });
+  }
+  const reset = numberHeader(headers, 'x-ogw-ratelimit-reset');
+  const limit = numberHeader(headers, 'x-ogw-ratelimit-limit');
+  return withLogId({
+    kind: 'api-error' as const,
+    httpStatus: status,
+    code,
+    msg,
+    response: parsed,
+    ...(reset === undefined ? {} : { rateLimitResetSeconds: reset }),
+    ...(limit === undefined ? {} : { rateLimitLimit: limit }),
+  });
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  const client = ky.create({
+    timeout: options.timeoutMs,
+    retry: 0,
+    throwHttpErrors: false,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+  const base = options.baseUrl;
+  return {
+    baseUrl: base,
+    async post(path, json, postOptions = {}) {
+      const { signal } = postOptions;
+      if (signal?.aborted === true) {
+        return { kind: 'cancelled' };
+      }
+      const url = new URL(base + path);
+      for (const [name, value] of Object.entries(postOptions.query ?? {})) {
+        url.searchParams.set(name, value);
+      }
+      try {
+        const response = await client.post(url, {
+          body: JSON.stringify(json),
+          headers: { 'content-type': 'application/json; charset=utf-8', ...postOptions.headers },
+          ...(signal === undefined ? {} : { signal }),
+        });
+        const text = await response.text();
+        return interpret(response.status, response.headers, text);
+      } catch (error) {
+        if (isAbort(error, signal)) {
+          return { kind: 'cancelled' };
+        }
+        if (isTimeoutError(error)) {
+          return { kind: 'network', reason: 'timeout', detail: `no response within ${options.timeoutMs} ms` };
+        }
+        return { kind: 'network', ...networkReason(error) };
+      }
+    },
+  };
+}

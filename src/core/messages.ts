@@ -1,0 +1,59 @@
+import type { Locale } from './types.ts';
+
+// Validation and client message texts. Core returns ids; every surface formats them here so the
+// palette, the form and automation all say the same thing in the same language.
+const en = {
+  'body.notObject': 'The request must be an object with user_id and counts.',
+  'field.unknown': 'Unknown field "{field}". Use the API field names: user_id, user_id_type, version, extra, pc, mobile, web_app, gadget.',
+  'userId.required': 'User ID is required.',
+  'userId.notString': 'User ID must be text.',
+  'userId.openIdPrefix': 'An open_id usually starts with "ou_". Is this a different kind of ID? Pick the matching ID type.',
+  'userId.unionIdPrefix': 'A union_id usually starts with "on_". Is this a different kind of ID? Pick the matching ID type.',
+  'userId.looksLikeOtherType': 'This looks like a {type}, but the ID type is user_id. Pick {type} as the ID type.',
+  'userIdType.invalid': 'User ID type must be open_id, union_id or user_id.',
+  'version.notString': 'Version must be a string of digits, e.g. "1664360599355".',
+  'version.digits': 'Version must contain digits only (epoch milliseconds), at most 19.',
+  'extra.notString': 'Extra must be a string (usually JSON text).',
+  'extra.notJson': 'Extra is not valid JSON. The API accepts any string, but apps usually expect JSON.',
+  'client.notObject': 'Must be an object with web_app and/or gadget counts.',
+  'client.empty': 'No web_app or gadget count given for this client.',
+  'count.notNumber': 'Count must be a number.',
+  'count.notInteger': 'Count must be a whole number.',
+  'count.range': 'Count must be between 0 and {max}.',
+  'count.dot': 'Counts above {max} show as a dot, not a number.',
+  'body.noCounts': 'Neither pc nor mobile counts are given: Feishu will answer 213003 (no data).',
+} as const;
+
+export type MessageId = keyof typeof en;
+
+const zhCn: Record<MessageId, string> = {
+  'body.notObject': '请求必须是一个包含 user_id 和红点数量的对象。',
+  'field.unknown': '未知字段“{field}”。请使用接口字段名：user_id、user_id_type、version、extra、pc、mobile、web_app、gadget。',
+  'userId.required': '必须填写用户 ID。',
+  'userId.notString': '用户 ID 必须是文本。',
+  'userId.openIdPrefix': 'open_id 通常以“ou_”开头。这是否是其他类型的 ID？请选择对应的 ID 类型。',
+  'userId.unionIdPrefix': 'union_id 通常以“on_”开头。这是否是其他类型的 ID？请选择对应的 ID 类型。',
+  'userId.looksLikeOtherType': '这看起来是 {type}，但 ID 类型选的是 user_id。请将 ID 类型改为 {type}。',
+  'userIdType.invalid': '用户 ID 类型必须是 open_id、union_id 或 user_id。',
+  'version.notString': '版本号必须是数字字符串，例如“1664360599355”。',
+  'version.digits': '版本号只能包含数字（毫秒时间戳），最多 19 位。',
+  'extra.notString': 'extra 必须是字符串（通常是 JSON 文本）。',
+  'extra.notJson': 'extra 不是合法的 JSON。接口接受任意字符串，但应用通常期望 JSON。',
+  'client.notObject': '必须是包含 web_app 和/或 gadget 数量的对象。',
+  'client.empty': '该端没有填写 web_app 或 gadget 数量。',
+  'count.notNumber': '数量必须是数字。',
+  'count.notInteger': '数量必须是整数。',
+  'count.range': '数量必须在 0 到 {max} 之间。',
+  'count.dot': '数量超过 {max} 时只显示为一个圆点，不显示数字。',
+  'body.noCounts': '没有填写 pc 或 mobile 数量：飞书会返回 213003（no data）。',
+};
+
+export const MESSAGES: Readonly<Record<Locale, Readonly<Record<MessageId, string>>>> = { en, 'zh-cn': zhCn };
+
+export function formatMessage(messageId: MessageId, locale: Locale, params: Record<string, string | number> = {}): string {
+  const template = MESSAGES[locale][messageId];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    return value === undefined ? whole : String(value);
+  });
+}

@@ -1,0 +1,134 @@
+import type { Transport } from './http.ts';
+import type { Outcome } from './types.ts';
+
+export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
+
+export type TokenSource =
+  /** A self-built app: the token is fetched with App ID and App Secret and refreshed as needed. */
+  | { kind: 'self-built'; appId: string; appSecret: string }
+  /** A store app: the user pastes a tenant token obtained elsewhere; it is never refreshed. */
+  | { kind: 'manual'; token: string };
+
+export type TokenFailure = Exclude<Outcome, { kind: 'success' }>;
+
+export type TokenResult = { ok: true; token: string; fromCache: boolean } | { ok: false; failure: TokenFailure };
+
+export interface TokenManagerOptions {
+  transport: Transport;
+  source: TokenSource;
+  /** The token is treated as expired this long before the server says (the SDK uses 3 min). */
+  safetyMarginMs?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_TOKEN_SAFETY_MARGIN_MS = 5 * 60_000;
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
+
+/** Races a shared promise against one caller's signal, so one caller giving up does not cancel the others. */
+function withCallerSignal<T>(shared: Promise<T>, signal: AbortSignal | undefined, onAbort: () => T): Promise<T> {
+  if (signal === undefined) {
+    return shared;
+  }
+  if (signal.aborted) {
+    return Promise.resolve(onAbort());
+  }
+  return new Promise<T>((resolve) => {
+    const abort = (): void => resolve(onAbort());
+    signal.addEventListener('abort', abort, { once: true });
+    void shared.then((value) => {
+      signal.removeEventListener('abort', abort);
+      resolve(value);
+    });
+  });
+}
+
+/**
+ * Fetches and caches the tenant access token. Concurrent callers share one in-flight fetch;
+ * a token the server rejects is dropped with `invalidate`. Token values never leave this
+ * object except as the Authorization header the client builds from them.
+ */
+export class TokenManager {
+  readonly #transport: Transport;
+  readonly #source: TokenSource;
+  readonly #safetyMarginMs: number;
+  readonly #now: () => number;
+  #cached: CachedToken | undefined;
+  #inFlight: Promise<TokenResult> | undefined;
+  #fetches = 0;
+
+  constructor(options: TokenManagerOptions) {
+    this.#transport = options.transport;
+    this.#source = options.source;
+    this.#safetyMarginMs = options.safetyMarginMs ?? DEFAULT_TOKEN_SAFETY_MARGIN_MS;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Whether a rejected token can be replaced by fetching another. */
+  get canRefresh(): boolean {
+    return this.#source.kind === 'self-built';
+  }
+
+  /** How many times a token was requested from the server (for benchmarks and tests). */
+  get fetchCount(): number {
+    return this.#fetches;
+  }
+
+  getToken(signal?: AbortSignal): Promise<TokenResult> {
+    if (this.#source.kind === 'manual') {
+      return Promise.resolve({ ok: true, token: this.#source.token, fromCache: true });
+    }
+    const cached = this.#cached;
+    if (cached !== undefined && this.#now() < cached.expiresAt) {
+      return Promise.resolve({ ok: true, token: cached.token, fromCache: true });
+    }
+    this.#inFlight ??= this.#fetch(this.#source).finally(() => {
+      this.#inFlight = undefined;
+    });
+    return withCallerSignal(this.#inFlight, signal, () => ({ ok: false, failure: { kind: 'cancelled' } }));
+  }
+
+  /** Drops `token` if it is the cached one, so the next `getToken` fetches a fresh token. */
+  invalidate(token: string): void {
+    if (this.#cached?.token === token) {
+      this.#cached = undefined;
+    }
+  }
+
+  /** Forgets everything (credentials changed or cleared). */
+  clear(): void {
+    this.#cached = undefined;
+  }
+
+  async #fetch(source: { appId: string; appSecret: string }): Promise<TokenResult> {
+    this.#fetches++;
+    const startedAt = this.#now();
+    const outcome = await this.#transport.post(TOKEN_PATH, { app_id: source.appId, app_secret: source.appSecret });
+    if (outcome.kind !== 'success') {
+      return { ok: false, failure: outcome };
+    }
+    const body = outcome.response as { tenant_access_token?: unknown; expire?: unknown };
+    const token = body.tenant_access_token;
+    const expire = body.expire;
+    if (typeof token !== 'string' || token === '' || typeof expire !== 'number') {
+      // Never echo the body: it would contain the token.
+      return {
+        ok: false,
+        failure: {
+          kind: 'invalid-response',
+          httpStatus: outcome.httpStatus,
+          snippet: 'token response without tenant_access_token/expire',
+          ...(outcome.logId === undefined ? {} : { logId: outcome.logId }),
+        },
+      };
+    }
+    // Measure from when we asked: the server's clock started before the answer reached us.
+    // Short-lived tokens (tests, odd gateways) keep at least half their life rather than none.
+    const lifetimeMs = Math.max(0, expire * 1000 - Math.min(this.#safetyMarginMs, (expire * 1000) / 2));
+    this.#cached = { token, expiresAt: startedAt + lifetimeMs };
+    return { ok: true, token, fromCache: false };
+  }
+}

@@ -1,0 +1,788 @@
+// A stand-in for the Feishu open platform (token + app badge endpoints) over real HTTP,
+// so tests and benchmarks exercise the extension's actual network code, timeouts and retries.
+// The rules follow docs/notes on the public API; where Feishu's behaviour is undocumented
+// (version semantics, check order) this server encodes the working hypothesis from the notes.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+export interface AppConfig {
+  appId: string;
+  appSecret: string;
+  disabled?: boolean;
+}
+
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
+export interface FeishuServerOptions {
+  apps?: AppConfig[];
+  tokenExpireSeconds?: number;
+  tokenLength?: number;
+  badgeLatencyMs?: number;
+  rateLimit?: RateLimit;
+  port?: number;
+}
+
+export type FaultRoute = 'badge' | 'token' | 'any';
+
+export type Fault =
+  | { type: 'status'; status: number; body?: string; contentType?: string }
+  | { type: 'api-error'; code: number; msg?: string; httpStatus?: number; headers?: Record<string, string> }
+  | { type: 'delay'; ms: number }
+  | { type: 'hang' }
+  | { type: 'reset' }
+  | { type: 'html'; status?: number }
+  | { type: 'broken-json' };
+
+export type RequestRoute = 'badge' | 'token' | 'other';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  rawBody: string;
+  body: unknown;
+  logId: string;
+  status: number;
+  code?: number;
+  route: RequestRoute;
+  receivedAt: number;
+}
+
+export interface ClientBadge {
+  web_app: number;
+  gadget: number;
+}
+
+export interface StoredBadge {
+  pc?: ClientBadge;
+  mobile?: ClientBadge;
+  extra?: string;
+}
+
+export type UserStatus = 'ok' | 'inactive' | 'invisible';
+export type Platform = 'pc' | 'mobile';
+
+export interface FeishuServer {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  badgeRequests(): RecordedRequest[];
+  tokenRequests(): RecordedRequest[];
+  inject(fault: Fault, options?: { route?: FaultRoute; times?: number }): void;
+  /** Faults still queued (not yet consumed). */
+  pendingFaults(): number;
+  setUserStatus(userId: string, status: UserStatus): void;
+  setRateLimit(limit: RateLimit | undefined): void;
+  setBadgeLatency(ms: number): void;
+  setTokenExpireSeconds(s: number): void;
+  /** Enable or disable an app at runtime (token requests then fail with 10014). */
+  setAppDisabled(appId: string, disabled: boolean): void;
+  /**
+   * Accept a token this server did not issue, e.g. a pasted store-app token or a JWT from the
+   * OAuth-style endpoint. Expires after `expireSeconds` (default: the current token expiry).
+   */
+  addToken(token: string, appId?: string, expireSeconds?: number): void;
+  revokeToken(token: string): void;
+  revokeAllTokens(): void;
+  issuedTokens(): string[];
+  lastVersion(appId: string, userId: string, platform: Platform, userIdType?: string): string | undefined;
+  /** Last counts stored for a user (what the client would show). */
+  badgeOf(appId: string, userId: string, userIdType?: string): StoredBadge | undefined;
+  clearRequests(): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_APP: Readonly<AppConfig> = Object.freeze({
+  appId: 'cli_sandbox_app',
+  appSecret: 'sandbox-secret-0123456789',
+});
+export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
+export const BADGE_PATH = '/open-apis/application/v6/app_badge/set';
+/** Shape of the X-Tt-Logid values this server produces: 14-digit UTC timestamp + 20 hex. */
+export const LOG_ID_PATTERN = /^\d{14}[0-9A-F]{20}$/;
+
+/** Messages Feishu uses for the codes this server can produce (also used by 'api-error' faults). */
+export const ERROR_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
+  10003: 'invalid param',
+  10014: 'app unauthorized',
+  10015: 'app secret invalid',
+  99991400: 'request trigger frequency limit',
+  99991543: 'app id not exists',
+  99991661: 'Missing access token for authorization. Please make a request with token attached.',
+  99991663: 'Invalid access token for authorization. Please make a request with token attached.',
+  99991668: 'Invalid access token for authorization. Please make a request with token attached.',
+  99991671: 'Invalid access token format. The token must start with "t-" for a tenant access token.',
+  99991672: 'Access denied. One of the following scopes is required.',
+  99992351: 'open_id not exist',
+  99992360: 'user_id not exist',
+  99992363: 'union_id not exist',
+  99992402: 'field validation failed',
+  213001: 'pc version conflict',
+  213002: 'mobile version conflict',
+  213003: 'no data',
+  213004: 'set same user data concurrently',
+  213005: 'invalid version',
+  213006: 'user status not valid',
+  213007: 'user is invisible',
+});
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const MAX_COUNT = 2147483647;
+const MAX_VERSION = 9223372036854775807n; // Feishu stores versions as int64
+const REUSE_THRESHOLD_MS = 30 * 60 * 1000;
+const USER_ID_TYPES = new Set(['open_id', 'union_id', 'user_id']);
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const DIGITS = /^\d{1,19}$/;
+
+interface TokenEntry {
+  appId: string;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+interface QueuedFault {
+  fault: Fault;
+  route: FaultRoute;
+  times: number;
+}
+
+interface FieldViolation {
+  field: string;
+  description: string;
+}
+
+interface Reply {
+  status: number;
+  body: string;
+  contentType: string;
+  code?: number;
+  headers?: Record<string, string>;
+}
+
+function requireNonNegative(name: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
+}
+
+function validateRateLimit(limit: RateLimit | undefined): void {
+  if (limit === undefined) return;
+  if (!Number.isInteger(limit.limit) || limit.limit < 0) throw new RangeError(`rateLimit.limit must be an integer >= 0`);
+  if (!Number.isFinite(limit.windowMs) || limit.windowMs <= 0) throw new RangeError(`rateLimit.windowMs must be > 0`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_COUNT;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function flattenHeaders(raw: IncomingMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in raw) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function routeOf(pathname: string): RequestRoute {
+  if (pathname === BADGE_PATH) return 'badge';
+  if (pathname === TOKEN_PATH) return 'token';
+  return 'other';
+}
+
+function parseJson(raw: string): unknown {
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function htmlPage(status: number): string {
+  // Mimics what a load balancer in front of the API returns: clients must not assume JSON.
+  return `<html>\r\n<head><title>${status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+function validateBadgeFields(query: Record<string, string>, body: unknown): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  const userIdType = query['user_id_type'];
+  if (userIdType !== undefined && !USER_ID_TYPES.has(userIdType)) {
+    violations.push({ field: 'user_id_type', description: 'user_id_type must be one of open_id, union_id, user_id' });
+  }
+  if (!isPlainObject(body)) {
+    violations.push({ field: 'body', description: 'request body must be a JSON object' });
+    return violations;
+  }
+  const userId = body['user_id'];
+  if (typeof userId !== 'string' || userId.length === 0) {
+    violations.push({ field: 'user_id', description: 'user_id is required and must be a non-empty string' });
+  }
+  if (typeof body['version'] !== 'string') {
+    violations.push({ field: 'version', description: 'version is required and must be a string' });
+  }
+  if ('extra' in body && typeof body['extra'] !== 'string') {
+    violations.push({ field: 'extra', description: 'extra must be a string' });
+  }
+  for (const platform of ['pc', 'mobile'] as const) {
+    if (!(platform in body)) continue;
+    const value = body[platform];
+    if (!isPlainObject(value)) {
+      violations.push({ field: platform, description: `${platform} must be an object` });
+      continue;
+    }
+    for (const kind of ['web_app', 'gadget'] as const) {
+      if (kind in value && !isCount(value[kind])) {
+        violations.push({ field: `${platform}.${kind}`, description: `${platform}.${kind} must be an integer in 0..${MAX_COUNT}` });
+      }
+    }
+  }
+  return violations;
+}
+
+function countsOf(value: unknown): ClientBadge {
+  const obj = value as Record<string, unknown>;
+  return {
+    web_app: typeof obj['web_app'] === 'number' ? obj['web_app'] : 0,
+    gadget: typeof obj['gadget'] === 'number' ? obj['gadget'] : 0,
+  };
+}
+
+export async function startFeishuServer(options: FeishuServerOptions = {}): Promise<FeishuServer> {
+  const initialApps: AppConfig[] = (options.apps ?? [DEFAULT_APP]).map((app) => ({ ...app }));
+  const defaults = {
+    tokenExpireSeconds: options.tokenExpireSeconds ?? 7200,
+    tokenLength: options.tokenLength ?? 36,
+    badgeLatencyMs: options.badgeLatencyMs ?? 0,
+    rateLimit: options.rateLimit ? { ...options.rateLimit } : undefined,
+  };
+  requireNonNegative('tokenExpireSeconds', defaults.tokenExpireSeconds);
+  requireNonNegative('badgeLatencyMs', defaults.badgeLatencyMs);
+  if (!Number.isInteger(defaults.tokenLength) || defaults.tokenLength < 3) throw new RangeError('tokenLength must be an integer >= 3');
+  validateRateLimit(defaults.rateLimit);
+
+  let apps = new Map<string, AppConfig>();
+  let tokenExpireSeconds = defaults.tokenExpireSeconds;
+  let badgeLatencyMs = defaults.badgeLatencyMs;
+  let rateLimit: RateLimit | undefined = defaults.rateLimit;
+  const requests: RecordedRequest[] = [];
+  const badgeLog: RecordedRequest[] = [];
+  const tokenLog: RecordedRequest[] = [];
+  const faults: QueuedFault[] = [];
+  const tokens = new Map<string, TokenEntry>();
+  const currentTokenOfApp = new Map<string, string>();
+  const issued: string[] = [];
+  const versions = new Map<string, bigint>();
+  const versionText = new Map<string, string>();
+  const badges = new Map<string, StoredBadge>();
+  const userStatuses = new Map<string, UserStatus>();
+  const windows = new Map<string, { start: number; count: number }>();
+  // The lock value is a unique object so a request that started before reset() cannot release
+  // a lock taken after it.
+  const locks = new Map<string, object>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let closed = false;
+
+  const resetApps = (): void => {
+    apps = new Map(initialApps.map((app) => [app.appId, { ...app }]));
+  };
+  resetApps();
+
+  // Log ids: second-resolution timestamp + per-server random prefix + counter, so they are
+  // unique without per-request randomness and still look like Feishu's.
+  const logPrefix = randomBytes(6).toString('hex').toUpperCase();
+  let logCounter = 0;
+  let logSecond = -1;
+  let logStamp = '';
+  const nextLogId = (now: number): string => {
+    const second = Math.floor(now / 1000);
+    if (second !== logSecond) {
+      const d = new Date(now);
+      logStamp = `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}${pad2(d.getUTCSeconds())}`;
+      logSecond = second;
+    }
+    logCounter = (logCounter + 1) % 0x100000000;
+    return `${logStamp}${logPrefix}${logCounter.toString(16).toUpperCase().padStart(8, '0')}`;
+  };
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  const errorReply = (
+    status: number,
+    code: number,
+    logId: string,
+    msg?: string,
+    headers?: Record<string, string>,
+    violations?: FieldViolation[],
+  ): Reply => {
+    const error: Record<string, unknown> = { log_id: logId };
+    if (violations && violations.length > 0) error['field_violations'] = violations;
+    const reply: Reply = {
+      status,
+      code,
+      contentType: JSON_TYPE,
+      body: JSON.stringify({ code, msg: msg ?? ERROR_MESSAGES[code] ?? 'error', error }),
+    };
+    if (headers) reply.headers = headers;
+    return reply;
+  };
+
+  const jsonReply = (status: number, payload: { code: number } & Record<string, unknown>, headers?: Record<string, string>): Reply => {
+    const reply: Reply = { status, code: payload.code, contentType: JSON_TYPE, body: JSON.stringify(payload) };
+    if (headers) reply.headers = headers;
+    return reply;
+  };
+
+  const issueToken = (appId: string, now: number): string => {
+    const hexLength = defaults.tokenLength - 2;
+    const token = `t-${randomBytes(Math.ceil(hexLength / 2)).toString('hex').slice(0, hexLength)}`;
+    tokens.set(token, { appId, expiresAt: now + tokenExpireSeconds * 1000, revoked: false });
+    currentTokenOfApp.set(appId, token);
+    issued.push(token);
+    return token;
+  };
+
+  const handleToken = (body: unknown, logId: string, now: number): Reply => {
+    if (!isPlainObject(body)) return errorReply(400, 10003, logId);
+    const appId = body['app_id'];
+    const appSecret = body['app_secret'];
+    if (typeof appId !== 'string' || appId.length === 0 || typeof appSecret !== 'string' || appSecret.length === 0) {
+      return errorReply(400, 10003, logId);
+    }
+    const app = apps.get(appId);
+    if (!app) return errorReply(400, 99991543, logId);
+    if (app.appSecret !== appSecret) return errorReply(400, 10015, logId);
+    if (app.disabled) return errorReply(400, 10014, logId);
+    const current = currentTokenOfApp.get(appId);
+    if (current !== undefined) {
+      const entry = tokens.get(current);
+      if (entry && !entry.revoked && entry.expiresAt - now > REUSE_THRESHOLD_MS) {
+        return jsonReply(200, {
+          code: 0,
+          msg: 'ok',
+          tenant_access_token: current,
+          expire: Math.floor((entry.expiresAt - now) / 1000),
+        });
+      }
+    }
+    const token = issueToken(appId, now);
+    return jsonReply(200, { code: 0, msg: 'ok', tenant_access_token: token, expire: tokenExpireSeconds });
+  };
+
+  /** Counts one call against the app's window; `reply` is set when the call is over the limit. */
+  const checkRateLimit = (appId: string, now: number, logId: string): { reply?: Reply; headers?: Record<string, string> } => {
+    const limit = rateLimit;
+    if (limit === undefined) return {};
+    let window = windows.get(appId);
+    if (window === undefined || now >= window.start + limit.windowMs) {
+      window = { start: now, count: 0 };
+      windows.set(appId, window);
+    }
+    window.count += 1;
+    const headers = { 'x-ogw-ratelimit-limit': String(limit.limit) };
+    if (window.count <= limit.limit) return { headers };
+    const resetSeconds = Math.max(1, Math.ceil((window.start + limit.windowMs - now) / 1000));
+    return { reply: errorReply(429, 99991400, logId, undefined, { ...headers, 'x-ogw-ratelimit-reset': String(resetSeconds) }) };
+  };
+
+  // Check order: auth → rate limit → schema (99992402) → id shape → no data → version format
+  // → user status → per-user lock → version conflict. Gateway-level checks come first, as on
+  // the real platform where the service never sees unauthenticated or throttled calls.
+  const handleBadge = async (
+    query: Record<string, string>,
+    headers: Record<string, string>,
+    body: unknown,
+    logId: string,
+    now: number,
+  ): Promise<Reply> => {
+    const authorization = headers['authorization'];
+    if (authorization === undefined || !authorization.startsWith('Bearer ')) return errorReply(400, 99991661, logId);
+    const token = authorization.slice('Bearer '.length).trim();
+    if (token.length === 0) return errorReply(400, 99991661, logId);
+    if (!(token.startsWith('t-') && token.length > 2) && !JWT_SHAPE.test(token)) return errorReply(400, 99991671, logId);
+    const entry = tokens.get(token);
+    if (entry === undefined || entry.revoked || now >= entry.expiresAt) return errorReply(400, 99991663, logId);
+    const appId = entry.appId;
+
+    const limited = checkRateLimit(appId, now, logId);
+    if (limited.reply !== undefined) return limited.reply;
+    const limitHeaders = limited.headers;
+    const fail = (status: number, code: number, msg?: string, violations?: FieldViolation[]): Reply =>
+      errorReply(status, code, logId, msg, limitHeaders, violations);
+
+    const violations = validateBadgeFields(query, body);
+    const first = violations[0];
+    if (first !== undefined) {
+      const msg = first.field === 'body' ? 'field validation failed' : `field validation failed: ${first.field}`;
+      return fail(400, 99992402, msg, violations);
+    }
+    const data = body as Record<string, unknown>;
+    const userIdType = query['user_id_type'] ?? 'open_id';
+    const userId = data['user_id'] as string;
+    const version = data['version'] as string;
+
+    if (userIdType === 'open_id' && !userId.startsWith('ou_')) return fail(400, 99992351);
+    if (userIdType === 'union_id' && !userId.startsWith('on_')) return fail(400, 99992363);
+    // An open_id/union_id sent as user_id is the usual id-type mix-up; Feishu rejects it as unknown.
+    if (userIdType === 'user_id' && (userId.startsWith('ou_') || userId.startsWith('on_'))) return fail(400, 99992360);
+
+    const hasPc = 'pc' in data;
+    const hasMobile = 'mobile' in data;
+    if (!hasPc && !hasMobile) return fail(400, 213003);
+    if (!DIGITS.test(version) || BigInt(version) > MAX_VERSION) return fail(400, 213005);
+
+    const status = userStatuses.get(userId);
+    if (status === 'inactive') return fail(400, 213006);
+    if (status === 'invisible') return fail(400, 213007);
+
+    const userKey = `${appId}\u0000${userIdType}\u0000${userId}`;
+    if (locks.has(userKey)) return fail(400, 213004);
+    const lock = {};
+    locks.set(userKey, lock);
+    try {
+      if (badgeLatencyMs > 0) await sleep(badgeLatencyMs);
+      const numeric = BigInt(version);
+      const pcKey = `${userKey}\u0000pc`;
+      const mobileKey = `${userKey}\u0000mobile`;
+      const lastPc = versions.get(pcKey);
+      if (hasPc && lastPc !== undefined && numeric <= lastPc) return fail(400, 213001);
+      const lastMobile = versions.get(mobileKey);
+      if (hasMobile && lastMobile !== undefined && numeric <= lastMobile) return fail(400, 213002);
+
+      const stored: StoredBadge = { ...badges.get(userKey) };
+      if (hasPc) {
+        versions.set(pcKey, numeric);
+        versionText.set(pcKey, version);
+        stored.pc = countsOf(data['pc']);
+      }
+      if (hasMobile) {
+        versions.set(mobileKey, numeric);
+        versionText.set(mobileKey, version);
+        stored.mobile = countsOf(data['mobile']);
+      }
+      if (typeof data['extra'] === 'string') stored.extra = data['extra'];
+      badges.set(userKey, stored);
+      return jsonReply(200, { code: 0, msg: 'success', data: {} }, limitHeaders);
+    } finally {
+      if (locks.get(userKey) === lock) locks.delete(userKey);
+    }
+  };
+
+  const takeFault = (route: RequestRoute): Fault | undefined => {
+    for (let i = 0; i < faults.length; i++) {
+      const queued = faults[i];
+      if (queued === undefined) continue;
+      if (queued.route !== 'any' && queued.route !== route) continue;
+      queued.times -= 1;
+      if (queued.times <= 0) faults.splice(i, 1);
+      return queued.fault;
+    }
+    return undefined;
+  };
+
+  const send = (res: ServerResponse, record: RecordedRequest, reply: Reply): void => {
+    record.status = reply.status;
+    if (reply.code !== undefined) record.code = reply.code;
+    if (closed || res.destroyed || res.writableEnded) return;
+    const headers: Record<string, string | number> = {
+      'Content-Type': reply.contentType,
+      'Content-Length': Buffer.byteLength(reply.body),
+      'X-Tt-Logid': record.logId,
+      ...reply.headers,
+    };
+    res.writeHead(reply.status, headers);
+    res.end(reply.body);
+  };
+
+  /** Answers a fault; returns false when handling should continue normally. */
+  const applyFault = async (fault: Fault, req: IncomingMessage, res: ServerResponse, record: RecordedRequest): Promise<boolean> => {
+    switch (fault.type) {
+      case 'delay':
+        await sleep(fault.ms);
+        return false;
+      case 'hang':
+        return true;
+      case 'reset':
+        req.socket.destroy();
+        return true;
+      case 'status': {
+        const body = fault.body ?? JSON.stringify({ code: -1, msg: 'internal error', error: { log_id: record.logId } });
+        const parsed = parseJson(body);
+        const contentType = fault.contentType ?? (parsed === undefined ? 'text/plain; charset=utf-8' : JSON_TYPE);
+        const reply: Reply = { status: fault.status, body, contentType };
+        if (isPlainObject(parsed) && typeof parsed['code'] === 'number') reply.code = parsed['code'];
+        send(res, record, reply);
+        return true;
+      }
+      case 'api-error':
+        send(res, record, errorReply(fault.httpStatus ?? 400, fault.code, record.logId, fault.msg, fault.headers));
+        return true;
+      case 'html': {
+        const status = fault.status ?? 502;
+        send(res, record, { status, body: htmlPage(status), contentType: 'text/html' });
+        return true;
+      }
+      case 'broken-json': {
+        const full = JSON.stringify({ code: 0, msg: 'success', data: {} });
+        send(res, record, { status: 200, body: full.slice(0, Math.floor(full.length / 2)), contentType: JSON_TYPE });
+        return true;
+      }
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const now = Date.now();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const route = routeOf(url.pathname);
+    const query: Record<string, string> = {};
+    for (const [key, value] of url.searchParams) query[key] = value;
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query,
+      headers: flattenHeaders(req.headers),
+      rawBody: '',
+      body: undefined,
+      logId: nextLogId(now),
+      status: 0,
+      route,
+      receivedAt: now,
+    };
+    // Recorded before the body arrives so `requests` keeps arrival order.
+    requests.push(record);
+    if (route === 'badge') badgeLog.push(record);
+    else if (route === 'token') tokenLog.push(record);
+
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    record.rawBody = Buffer.concat(chunks).toString('utf8');
+    record.body = parseJson(record.rawBody);
+
+    const fault = takeFault(route);
+    if (fault !== undefined && (await applyFault(fault, req, res, record))) return;
+    if (closed) return;
+
+    const handledAt = Date.now();
+    let reply: Reply;
+    if (route === 'token' && record.method === 'POST') {
+      reply = handleToken(record.body, record.logId, handledAt);
+    } else if (route === 'badge' && record.method === 'POST') {
+      reply = await handleBadge(query, record.headers, record.body, record.logId, handledAt);
+    } else {
+      reply = errorReply(404, 404, record.logId, 'page not found');
+    }
+    send(res, record, reply);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // A bug in the fake must show up as a visible 500, not as a hanging test.
+      const message = error instanceof Error ? error.message : String(error);
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'Content-Type': JSON_TYPE, 'X-Tt-Logid': nextLogId(Date.now()) });
+        res.end(JSON.stringify({ code: -1, msg: `fake server error: ${message}` }));
+      }
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('feishu fake server: unexpected listen address');
+  const url = `http://127.0.0.1:${address.port}`;
+
+  const userKeyOf = (appId: string, userId: string, userIdType: string | undefined): string =>
+    `${appId}\u0000${userIdType ?? 'open_id'}\u0000${userId}`;
+
+  const api: FeishuServer = {
+    url,
+    requests,
+    badgeRequests: () => badgeLog.slice(),
+    tokenRequests: () => tokenLog.slice(),
+    inject(fault, injectOptions) {
+      const times = injectOptions?.times ?? 1;
+      if (!Number.isInteger(times) || times < 1) throw new RangeError('times must be an integer >= 1');
+      faults.push({ fault, route: injectOptions?.route ?? 'badge', times });
+    },
+    pendingFaults: () => faults.reduce((sum, queued) => sum + queued.times, 0),
+    setUserStatus(userId, status) {
+      if (status === 'ok') userStatuses.delete(userId);
+      else userStatuses.set(userId, status);
+    },
+    setRateLimit(limit) {
+      validateRateLimit(limit);
+      rateLimit = limit ? { ...limit } : undefined;
+      windows.clear();
+    },
+    setBadgeLatency(ms) {
+      requireNonNegative('badgeLatencyMs', ms);
+      badgeLatencyMs = ms;
+    },
+    setTokenExpireSeconds(s) {
+      requireNonNegative('tokenExpireSeconds', s);
+      tokenExpireSeconds = s;
+    },
+    setAppDisabled(appId, disabled) {
+      const app = apps.get(appId);
+      if (!app) throw new Error(`unknown app ${appId}`);
+      app.disabled = disabled;
+    },
+    addToken(token, appId, expireSeconds) {
+      const owner = appId ?? initialApps[0]?.appId ?? DEFAULT_APP.appId;
+      tokens.set(token, { appId: owner, expiresAt: Date.now() + (expireSeconds ?? tokenExpireSeconds) * 1000, revoked: false });
+    },
+    revokeToken(token) {
+      const entry = tokens.get(token);
+      if (entry) entry.revoked = true;
+    },
+    revokeAllTokens() {
+      for (const entry of tokens.values()) entry.revoked = true;
+    },
+    issuedTokens: () => issued.slice(),
+    lastVersion(appId, userId, platform, userIdType) {
+      return versionText.get(`${userKeyOf(appId, userId, userIdType)}\u0000${platform}`);
+    },
+    badgeOf(appId, userId, userIdType) {
+      const stored = badges.get(userKeyOf(appId, userId, userIdType));
+      if (stored === undefined) return undefined;
+      const copy: StoredBadge = {};
+      if (stored.pc) copy.pc = { ...stored.pc };
+      if (stored.mobile) copy.mobile = { ...stored.mobile };
+      if (stored.extra !== undefined) copy.extra = stored.extra;
+      return copy;
+    },
+    clearRequests() {
+      // Truncate in place: callers may hold a reference to `requests`.
+      requests.length = 0;
+      badgeLog.length = 0;
+      tokenLog.length = 0;
+    },
+    reset() {
+      api.clearRequests();
+      faults.length = 0;
+      tokens.clear();
+      currentTokenOfApp.clear();
+      issued.length = 0;
+      versions.clear();
+      versionText.clear();
+      badges.clear();
+      userStatuses.clear();
+      windows.clear();
+      locks.clear();
+      resetApps();
+      tokenExpireSeconds = defaults.tokenExpireSeconds;
+      badgeLatencyMs = defaults.badgeLatencyMs;
+      rateLimit = defaults.rateLimit ? { ...defaults.rateLimit } : undefined;
+    },
+    close() {
+      if (closed) return Promise.resolve();
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        sockets.clear();
+      });
+    },
+  };
+  return api;
+}
+
+function isMainModule(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+function parseAppFlag(value: string): AppConfig {
+  const separator = value.indexOf(':');
+  if (separator <= 0 || separator === value.length - 1) throw new Error(`--app expects <app_id>:<app_secret>, got "${value}"`);
+  return { appId: value.slice(0, separator), appSecret: value.slice(separator + 1) };
+}
+
+async function runCli(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      'rate-limit': { type: 'string' },
+      invisible: { type: 'string', multiple: true },
+      inactive: { type: 'string', multiple: true },
+      app: { type: 'string', multiple: true },
+      latency: { type: 'string' },
+      'token-expire': { type: 'string' },
+    },
+    strict: true,
+  });
+  const options: FeishuServerOptions = { port: Number(values.port) };
+  if (!Number.isInteger(options.port) || (options.port ?? 0) < 0) throw new Error(`invalid --port ${values.port}`);
+  const rate = values['rate-limit'];
+  if (rate !== undefined) {
+    const match = /^(\d+)\/(\d+)$/.exec(rate);
+    if (!match) throw new Error(`--rate-limit expects <limit>/<windowMs>, got "${rate}"`);
+    options.rateLimit = { limit: Number(match[1]), windowMs: Number(match[2]) };
+  }
+  if (values.app && values.app.length > 0) options.apps = values.app.map(parseAppFlag);
+  if (values.latency !== undefined) options.badgeLatencyMs = Number(values.latency);
+  if (values['token-expire'] !== undefined) options.tokenExpireSeconds = Number(values['token-expire']);
+
+  const server = await startFeishuServer(options);
+  for (const id of values.invisible ?? []) server.setUserStatus(id, 'invisible');
+  for (const id of values.inactive ?? []) server.setUserStatus(id, 'inactive');
+  const apps = options.apps ?? [DEFAULT_APP];
+  process.stdout.write(`${JSON.stringify({ url: server.url, apps })}\n`);
+
+  const shutdown = (): void => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (isMainModule()) {
+  runCli().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,182 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { clearingInput, validateBadge } from '../../src/core/schema.ts';
+import type { ValidationIssue } from '../../src/core/schema.ts';
+import { MESSAGES, formatMessage } from '../../src/core/messages.ts';
+import type { MessageId } from '../../src/core/messages.ts';
+import { startFeishuServer } from '../support/feishuServer.ts';
+import type { FeishuServer } from '../support/feishuServer.ts';
+import { makeCore } from '../support/core.ts';
+
+const errorsOf = (input: unknown): Array<[string, string]> => {
+  const result = validateBadge(input);
+  return result.ok ? [] : result.errors.map((issue) => [issue.path, issue.id]);
+};
+const warningsOf = (input: unknown): Array<[string, string]> => validateBadge(input).warnings.map((w) => [w.path, w.id]);
+
+describe('badge validation', () => {
+  test('a complete request is accepted, trimmed, and defaults user_id_type to open_id', () => {
+    const result = validateBadge({ user_id: '  ou_abc  ', version: '1664360599355', extra: '{}', pc: { web_app: 1, gadget: 2 }, mobile: { web_app: 0 } });
+    assert.equal(result.ok, true);
+    assert.ok(result.ok);
+    assert.deepEqual(result.value, {
+      userIdType: 'open_id',
+      body: { user_id: 'ou_abc', version: '1664360599355', extra: '{}', pc: { web_app: 1, gadget: 2 }, mobile: { web_app: 0 } },
+    });
+    assert.deepEqual(result.warnings, []);
+  });
+
+  test('user_id is required, non-empty after trimming, and text', () => {
+    assert.deepEqual(errorsOf({ pc: { web_app: 1 } }), [['user_id', 'userId.required']]);
+    assert.deepEqual(errorsOf({ user_id: '   ', pc: { web_app: 1 } }), [['user_id', 'userId.required']]);
+    assert.deepEqual(errorsOf({ user_id: 42, pc: { web_app: 1 } }), [['user_id', 'userId.notString']]);
+  });
+
+  test('user_id_type accepts the three API values only', () => {
+    for (const type of ['open_id', 'union_id', 'user_id']) {
+      assert.equal(validateBadge({ user_id: 'x', user_id_type: type, pc: {} }).ok, true, type);
+    }
+    assert.deepEqual(errorsOf({ user_id: 'x', user_id_type: 'email', pc: {} }), [['user_id_type', 'userIdType.invalid']]);
+  });
+
+  test('version must be a digit string', () => {
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', version: 'v1', pc: {} }), [['version', 'version.digits']]);
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', version: '', pc: {} }), [['version', 'version.digits']]);
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', version: '1'.repeat(20), pc: {} }), [['version', 'version.digits']]);
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', version: 1664360599355, pc: {} }), [['version', 'version.notString']]);
+  });
+
+  test('counts are integers in 0..2147483647 with field-level paths', () => {
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', pc: { web_app: -1 } }), [['pc.web_app', 'count.range']]);
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', mobile: { gadget: 2147483648 } }), [['mobile.gadget', 'count.range']]);
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', pc: { gadget: 1.5 } }), [['pc.gadget', 'count.notInteger']]);
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', pc: { gadget: '3' } }), [['pc.gadget', 'count.notNumber']]);
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', pc: { gadget: Number.NaN } }), [['pc.gadget', 'count.notNumber']]);
+    assert.equal(validateBadge({ user_id: 'ou_x', pc: { web_app: 2147483647, gadget: 0 } }).ok, true);
+  });
+
+  test('misspelled fields are reported, not silently dropped', () => {
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', moblie: { web_app: 1 } }), [['moblie', 'field.unknown']]);
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', pc: { webApp: 1 } }), [['pc.webApp', 'field.unknown']]);
+    const result = validateBadge({ user_id: 'ou_x', pc: { webApp: 1 } });
+    assert.ok(!result.ok);
+    assert.deepEqual(result.errors[0]?.params, { field: 'pc.webApp' });
+  });
+
+  test('non-objects are rejected with a message, never an exception', () => {
+    for (const input of [null, undefined, 42, 'text', [], true]) {
+      assert.equal(validateBadge(input).ok, false, String(input));
+    }
+    assert.deepEqual(errorsOf({ user_id: 'ou_x', pc: 3 }), [['pc', 'client.notObject']]);
+  });
+
+  test('several errors are reported together so a form can mark every field', () => {
+    const paths = errorsOf({ user_id: '', version: 'x', pc: { web_app: -1 }, mobile: { gadget: 1.2 } }).map(([path]) => path);
+    assert.deepEqual(paths.sort(), ['mobile.gadget', 'pc.web_app', 'user_id', 'version']);
+  });
+
+  test('warnings flag likely mistakes without blocking', () => {
+    assert.deepEqual(warningsOf({ user_id: 'on_123', pc: { web_app: 1 } }), [['user_id', 'userId.openIdPrefix']]);
+    assert.deepEqual(warningsOf({ user_id: 'ou_123', user_id_type: 'union_id', pc: { web_app: 1 } }), [['user_id', 'userId.unionIdPrefix']]);
+    assert.deepEqual(warningsOf({ user_id: 'abc', user_id_type: 'user_id', pc: { web_app: 1 } }), []);
+    assert.deepEqual(warningsOf({ user_id: 'ou_abc', user_id_type: 'user_id', pc: { web_app: 1 } }), [['user_id', 'userId.looksLikeOtherType']]);
+    assert.deepEqual(warningsOf({ user_id: 'ou_1', pc: { web_app: 1000, gadget: 999 } }), [['pc.web_app', 'count.dot']]);
+    assert.deepEqual(warningsOf({ user_id: 'ou_1' }), [['', 'body.noCounts']]);
+    assert.deepEqual(warningsOf({ user_id: 'ou_1', pc: {} }), [['pc', 'client.empty']]);
+    assert.deepEqual(warningsOf({ user_id: 'ou_1', pc: { gadget: 1 }, extra: '{not json' }), [['extra', 'extra.notJson']]);
+    assert.deepEqual(warningsOf({ user_id: 'ou_1', pc: { gadget: 1 }, extra: '{"a":1}' }), []);
+    assert.equal(validateBadge({ user_id: 'ou_1' }).ok, true, 'no counts is a warning, not an error');
+  });
+
+  test('clearingInput sets all four counts to zero', () => {
+    const result = validateBadge(clearingInput('ou_abc', 'open_id'));
+    assert.ok(result.ok);
+    assert.deepEqual(result.value.body, { user_id: 'ou_abc', pc: { web_app: 0, gadget: 0 }, mobile: { web_app: 0, gadget: 0 } });
+  });
+
+  test('every message id has English and Simplified Chinese text and placeholders are filled', () => {
+    const ids = Object.keys(MESSAGES.en) as MessageId[];
+    for (const messageId of ids) {
+      assert.ok(MESSAGES.en[messageId].length > 0);
+      assert.match(MESSAGES['zh-cn'][messageId], /[\u4e00-\u9fff]/, messageId);
+    }
+    assert.equal(formatMessage('count.range', 'en', { max: 2147483647 }), 'Count must be between 0 and 2147483647.');
+    assert.equal(formatMessage('count.range', 'zh-cn', { max: 5 }), '数量必须在 0 到 5 之间。');
+  });
+});
+
+// Random input of every shape: validation must answer, never throw, and only produce known ids.
+const anyInput = fc.oneof(
+  fc.anything(),
+  fc.record(
+    {
+      user_id: fc.oneof(fc.string(), fc.constant('ou_abc'), fc.anything()),
+      user_id_type: fc.oneof(fc.constantFrom('open_id', 'union_id', 'user_id'), fc.string()),
+      version: fc.oneof(fc.stringMatching(/^\d{1,20}$/), fc.string(), fc.integer()),
+      extra: fc.oneof(fc.string(), fc.json(), fc.anything()),
+      pc: fc.oneof(fc.record({ web_app: fc.oneof(fc.integer(), fc.double()), gadget: fc.anything() }, { requiredKeys: [] }), fc.anything()),
+      mobile: fc.anything(),
+    },
+    { requiredKeys: [] },
+  ),
+);
+
+const count = fc.integer({ min: 0, max: 2147483647 });
+const client = fc.record({ web_app: count, gadget: count }, { requiredKeys: [] });
+const userIdFor = (type: string): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9_]{1,40}$/),
+    fc.stringMatching(/^[a-f0-9]{8,32}$/).map((id) => (type === 'union_id' ? `on_${id}` : `ou_${id}`)),
+  );
+const plausibleInput = fc.constantFrom('open_id', 'union_id', 'user_id').chain((type) =>
+  fc.record(
+    {
+      user_id: userIdFor(type),
+      user_id_type: fc.constant(type),
+      extra: fc.oneof(fc.json(), fc.string()),
+      pc: client,
+      mobile: client,
+    },
+    { requiredKeys: ['user_id', 'user_id_type'] },
+  ),
+);
+
+const knownIds = new Set(Object.keys(MESSAGES.en));
+const allKnown = (issues: ValidationIssue[]): boolean => issues.every((issue) => knownIds.has(issue.id));
+
+describe('validation properties', () => {
+  let server: FeishuServer;
+  before(async () => {
+    server = await startFeishuServer();
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  test('random input never throws and only yields known message ids', () => {
+    fc.assert(
+      fc.property(anyInput, (input) => {
+        const result = validateBadge(input);
+        return result.ok ? allKnown(result.warnings) : result.errors.length > 0 && allKnown(result.errors);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('whatever validation accepts without a predictive warning, the Feishu-like API accepts', async () => {
+    const core = makeCore(server);
+    const predictive = new Set(['body.noCounts', 'userId.openIdPrefix', 'userId.unionIdPrefix', 'userId.looksLikeOtherType']);
+    await fc.assert(
+      fc.asyncProperty(plausibleInput, async (input) => {
+        const validation = validateBadge(input);
+        if (!validation.ok) return false;
+        const result = await core.client.setBadge(validation.value);
+        const predicted = validation.warnings.some((warning) => predictive.has(warning.id));
+        // Accepted and not predicted to fail must succeed; a predicted failure must fail.
+        return predicted ? result.kind === 'api-error' : result.kind === 'success';
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
