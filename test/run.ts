@@ -1,6 +1,8 @@
 // The one test entry point (`npm test`): runs every suite and ends with the line CI reads,
-// `N passed, N failed[, N skipped]`. Suites: `unit` (core and the local Feishu-like server,
-// plain Node). Pass suite names to run a subset, e.g. `node test/run.ts unit`.
+// `N passed, N failed[, N skipped]`. Suites: `static` (type check and lint, one test each) and
+// `unit` (core and the local Feishu-like server, plain Node). Pass suite names to run a subset,
+// e.g. `node test/run.ts unit`.
+import { spawnSync } from 'node:child_process';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 import { readdirSync } from 'node:fs';
@@ -42,7 +44,26 @@ async function runNodeSuite(files: string[], totals: Totals): Promise<void> {
   });
 }
 
+function runCommand(name: string, command: string, args: string[], totals: Totals): void {
+  const started = performance.now();
+  const result = spawnSync(command, args, { cwd: join(root, '..'), encoding: 'utf8', shell: false });
+  const ms = (performance.now() - started).toFixed(0);
+  if (result.status === 0) {
+    totals.passed++;
+    console.log(`✔ ${name} (${ms}ms)`);
+  } else {
+    totals.failed++;
+    console.log(`✖ ${name} (${ms}ms)\n${result.stdout}${result.stderr}${result.error?.message ?? ''}`);
+  }
+}
+
+const bin = (tool: string): string => join(root, '..', 'node_modules', '.bin', tool);
+
 const suites: Record<string, (totals: Totals) => Promise<void>> = {
+  static: async (totals) => {
+    runCommand('type check (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', '.'], totals);
+    runCommand('lint, including the layering rule (eslint .)', bin('eslint'), ['.'], totals);
+  },
   unit: (totals) => runNodeSuite(testFiles('unit'), totals),
 };
 
