@@ -1,15 +1,53 @@
 import * as vscode from 'vscode';
-import { COMMANDS } from './host/commands.ts';
+import { registerCommands } from './host/commandHandlers.ts';
+import { CredentialStore } from './host/credentials.ts';
+import { BadgeService } from './host/service.ts';
+import { StatusBarController } from './host/statusBar.ts';
+import type { StatusState } from './host/statusBar.ts';
 
-// Activation stays cheap: no network or disk work here; services are built on first use.
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: the extension's own API for tests and other extensions. */
+export interface FeishuBadgeApi {
+  statusBar: () => { state: StatusState; visible: boolean; text: string; tooltip: string };
+}
+
+// Activation stays cheap: nothing here touches the network; the keychain is read only when
+// something needs to know whether credentials exist.
+export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   const log = vscode.window.createOutputChannel('Feishu Badge', { log: true });
+  const credentials = new CredentialStore(context.secrets);
+  const service = new BadgeService(credentials, context.globalState, log);
+  const statusBar = new StatusBarController();
+
+  const refreshStatus = async (): Promise<void> => {
+    const settings = service.settings;
+    const target = service.target;
+    const hasCredentials = (credentials.known ?? (await credentials.get()) !== undefined) === true;
+    const current = statusBar.state;
+    if (!settings.statusBarEnabled || !hasCredentials || target === undefined) {
+      statusBar.update({ kind: 'hidden' });
+      return;
+    }
+    const domain = settings.domain === 'custom' ? settings.customBaseUrl : settings.domain;
+    if (current.kind === 'busy' || current.kind === 'done') {
+      if (current.target.userId === target.userId && current.domain === domain) return;
+    }
+    const last = current.kind === 'hidden' ? undefined : current.last;
+    statusBar.update({ kind: 'idle', target, domain, ...(last === undefined ? {} : { last }) });
+  };
+
   context.subscriptions.push(
     log,
-    vscode.commands.registerCommand(COMMANDS.showLog, () => {
-      log.show(true);
-    }),
+    credentials,
+    service,
+    statusBar,
+    ...registerCommands({ service, statusBar, log, refreshStatus }),
+    service.onDidChange(() => void refreshStatus()),
   );
+  void refreshStatus();
+
+  return {
+    statusBar: () => ({ state: statusBar.state, ...statusBar.view }),
+  };
 }
 
 export function deactivate(): void {

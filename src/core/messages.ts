@@ -22,6 +22,7 @@ const en = {
   'count.range': 'Count must be between 0 and {max}.',
   'count.dot': 'Counts above {max} show as a dot, not a number.',
   'body.noCounts': 'Neither pc nor mobile counts are given: Feishu will answer 213003 (no data).',
+  'counts.format': 'Enter one count (web app badge on PC and mobile) or four, separated by commas or spaces: PC web app, PC mini program, mobile web app, mobile mini program.',
 } as const;
 
 export type MessageId = keyof typeof en;
@@ -46,6 +47,7 @@ const zhCn: Record<MessageId, string> = {
   'count.range': '数量必须在 0 到 {max} 之间。',
   'count.dot': '数量超过 {max} 时只显示为一个圆点，不显示数字。',
   'body.noCounts': '没有填写 pc 或 mobile 数量：飞书会返回 213003（no data）。',
+  'counts.format': '请输入一个数量（PC 端和移动端的网页应用红点），或用逗号或空格分隔的四个数量：PC 网页应用、PC 小程序、移动端网页应用、移动端小程序。',
 };
 
 export const MESSAGES: Readonly<Record<Locale, Readonly<Record<MessageId, string>>>> = { en, 'zh-cn': zhCn };

@@ -1,4 +1,14 @@
 /** Every command id, mirroring `contributes.commands` in package.json. */
 export const COMMANDS = {
+  configureCredentials: 'feishuBadge.configureCredentials',
+  useTenantToken: 'feishuBadge.useTenantToken',
+  clearCredentials: 'feishuBadge.clearCredentials',
+  testConnection: 'feishuBadge.testConnection',
+  setBadge: 'feishuBadge.setBadge',
+  clearBadge: 'feishuBadge.clearBadge',
+  copyLastRequestAsCurl: 'feishuBadge.copyLastRequestAsCurl',
   showLog: 'feishuBadge.showLog',
+  openForm: 'feishuBadge.openForm',
 } as const;
+
+export const SETTINGS_SECTION = 'feishuBadge';

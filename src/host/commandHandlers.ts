@@ -1,0 +1,257 @@
+import * as vscode from 'vscode';
+import { formatMessage } from '../core/messages.ts';
+import { parseCounts } from '../core/quickInput.ts';
+import type { BadgeCommandResult } from '../core/result.ts';
+import { clearingInput, validateBadge } from '../core/schema.ts';
+import type { BadgeInput } from '../core/schema.ts';
+import type { Locale, UserIdType } from '../core/types.ts';
+import { USER_ID_TYPES } from '../core/types.ts';
+import { COMMANDS } from './commands.ts';
+import { showConnectionResult, showSendResult } from './notify.ts';
+import type { BadgeService, ConnectionResult, SendEvent, Target } from './service.ts';
+import type { StatusBarController } from './statusBar.ts';
+
+export interface CommandDeps {
+  service: BadgeService;
+  statusBar: StatusBarController;
+  log: vscode.LogOutputChannel;
+  refreshStatus: () => Promise<void>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+
+/** Runs a send with a cancellable progress notification. */
+function withProgress(title: string, run: (signal: AbortSignal) => Promise<SendEvent>): Thenable<SendEvent> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+    const controller = new AbortController();
+    const subscription = token.onCancellationRequested(() => controller.abort());
+    return run(controller.signal).finally(() => subscription.dispose());
+  });
+}
+
+function userIdMessage(value: string, userIdType: UserIdType, locale: Locale): vscode.InputBoxValidationMessage | undefined {
+  const validation = validateBadge({ user_id: value, user_id_type: userIdType, pc: { web_app: 0 } });
+  const issue = validation.ok ? validation.warnings.find((w) => w.path === 'user_id') : validation.errors.find((e) => e.path === 'user_id');
+  if (issue === undefined) return undefined;
+  return {
+    message: formatMessage(issue.id, locale, issue.params),
+    severity: issue.severity === 'error' ? vscode.InputBoxValidationSeverity.Error : vscode.InputBoxValidationSeverity.Warning,
+  };
+}
+
+async function askUserId(service: BadgeService, title: string, step: string): Promise<Target | undefined> {
+  const prefill = service.settings.defaultUserId !== '' ? service.settings.defaultUserId : (service.lastTarget?.userId ?? '');
+  const userIdType = service.settings.defaultUserId === '' ? (service.lastTarget?.userIdType ?? service.settings.userIdType) : service.settings.userIdType;
+  const userId = await vscode.window.showInputBox({
+    title: `${title} (${step})`,
+    prompt: vscode.l10n.t('User ID ({0}). Change the ID type in the setting feishuBadge.userIdType.', userIdType),
+    placeHolder: 'ou_…',
+    value: prefill,
+    ignoreFocusOut: true,
+    validateInput: (value) => userIdMessage(value, userIdType, service.locale),
+  });
+  return userId === undefined ? undefined : { userId: userId.trim(), userIdType };
+}
+
+function notSent(error: BadgeCommandResult['error'], msg: string): BadgeCommandResult {
+  return { ok: false, attempts: 0, error, msg };
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { service, statusBar, log, refreshStatus } = deps;
+
+  const finishSend = (event: SendEvent, quickClear: boolean): BadgeCommandResult => {
+    showSendResult(event);
+    const state = statusBar.state;
+    if (event.userId !== undefined && state.kind !== 'hidden') {
+      const last = { ok: event.result.ok, userId: event.userId, at: Date.now(), ...(event.result.code === undefined ? {} : { code: event.result.code }) };
+      statusBar.update(quickClear ? { kind: 'done', target: state.target, domain: state.domain, last } : { ...state, kind: 'idle', last });
+    }
+    void refreshStatus();
+    return event.result;
+  };
+
+  const setBadge = async (args?: unknown): Promise<BadgeCommandResult | undefined> => {
+    const title = vscode.l10n.t('Set Feishu Badge');
+    let input: unknown = args;
+    if (args === undefined) {
+      const target = await askUserId(service, title, '1/2');
+      if (target === undefined) return undefined;
+      const counts = await vscode.window.showInputBox({
+        title: `${title} (2/2)`,
+        prompt: vscode.l10n.t('Counts: one number for the web app badge on PC and mobile, or four: PC web app, PC mini program, mobile web app, mobile mini program.'),
+        value: '1',
+        ignoreFocusOut: true,
+        validateInput: (value) => {
+          const parsed = parseCounts(value);
+          if (!parsed.ok) return formatMessage(parsed.id, service.locale);
+          const validation = validateBadge({ user_id: target.userId, user_id_type: target.userIdType, pc: parsed.pc, mobile: parsed.mobile });
+          const issue = validation.ok ? validation.warnings.find((w) => w.id === 'count.dot') : validation.errors[0];
+          if (issue === undefined) return undefined;
+          return {
+            message: `${issue.path}: ${formatMessage(issue.id, service.locale, issue.params)}`,
+            severity: issue.severity === 'error' ? vscode.InputBoxValidationSeverity.Error : vscode.InputBoxValidationSeverity.Warning,
+          };
+        },
+      });
+      if (counts === undefined) return undefined;
+      const parsed = parseCounts(counts);
+      if (!parsed.ok) return undefined;
+      input = { user_id: target.userId, user_id_type: target.userIdType, pc: parsed.pc, mobile: parsed.mobile } satisfies BadgeInput;
+    }
+    const userLabel = isRecord(input) && typeof input.user_id === 'string' ? input.user_id : '';
+    const event = await withProgress(vscode.l10n.t('Setting the badge of {0}…', userLabel), (signal) => service.send(input, signal));
+    return finishSend(event, false);
+  };
+
+  const clearBadge = async (args?: unknown): Promise<BadgeCommandResult | undefined> => {
+    let target: Target | undefined;
+    if (args !== undefined) {
+      if (!isRecord(args) || !nonEmptyString(args.user_id)) {
+        const result = notSent('validation', vscode.l10n.t('Pass { user_id, user_id_type? } to clear a badge.'));
+        log.warn(`clearBadge: ${result.msg ?? ''}`);
+        return result;
+      }
+      const type = args.user_id_type ?? service.settings.userIdType;
+      if (!USER_ID_TYPES.includes(type as UserIdType)) {
+        return notSent('validation', formatMessage('userIdType.invalid', service.locale));
+      }
+      target = { userId: args.user_id.trim(), userIdType: type as UserIdType };
+    } else {
+      target = service.target ?? (await askUserId(service, vscode.l10n.t('Clear Feishu Badge'), '1/1'));
+    }
+    if (target === undefined) return undefined;
+    const quickClear = args === undefined;
+    const state = statusBar.state;
+    if (quickClear && state.kind !== 'hidden') statusBar.update({ ...state, kind: 'busy' });
+    const input = clearingInput(target.userId, target.userIdType);
+    const event = await withProgress(vscode.l10n.t('Clearing the badge of {0}…', target.userId), (signal) => service.send(input, signal));
+    return finishSend(event, quickClear);
+  };
+
+  const configureCredentials = async (args?: unknown): Promise<ConnectionResult | undefined> => {
+    let appId: string | undefined;
+    let appSecret: string | undefined;
+    if (args !== undefined) {
+      if (!isRecord(args) || !nonEmptyString(args.appId) || !nonEmptyString(args.appSecret)) {
+        return { ok: false, error: 'validation', msg: vscode.l10n.t('Pass { appId, appSecret } (both non-empty text).') };
+      }
+      appId = args.appId.trim();
+      appSecret = args.appSecret.trim();
+    } else {
+      const title = vscode.l10n.t('Feishu Badge: Configure Credentials');
+      appId = (
+        await vscode.window.showInputBox({
+          title: `${title} (1/2)`,
+          prompt: vscode.l10n.t('App ID of your self-built app (developer console → Credentials & Basic Info).'),
+          placeHolder: 'cli_…',
+          ignoreFocusOut: true,
+          validateInput: (value) =>
+            value.trim() === ''
+              ? vscode.l10n.t('App ID is required.')
+              : value.trim().startsWith('cli_')
+                ? undefined
+                : { message: vscode.l10n.t('App IDs usually start with "cli_".'), severity: vscode.InputBoxValidationSeverity.Warning },
+        })
+      )?.trim();
+      if (appId === undefined || appId === '') return undefined;
+      appSecret = (
+        await vscode.window.showInputBox({
+          title: `${title} (2/2)`,
+          prompt: vscode.l10n.t('App Secret of {0}. It is kept in the OS keychain (VS Code SecretStorage) only.', appId),
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('App Secret is required.') : undefined),
+        })
+      )?.trim();
+      if (appSecret === undefined || appSecret === '') return undefined;
+    }
+    await service.credentials.set({ kind: 'self-built', appId, appSecret });
+    service.credentialsChanged();
+    log.info(`credentials stored for app ${appId}`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials…') },
+      () => service.testConnection(),
+    );
+    void refreshStatus();
+    showConnectionResult(result);
+    const { guidance, ...plain } = result;
+    return plain;
+  };
+
+  const useTenantToken = async (args?: unknown): Promise<ConnectionResult | undefined> => {
+    let token: string | undefined;
+    if (args !== undefined) {
+      if (!isRecord(args) || !nonEmptyString(args.token)) {
+        return { ok: false, error: 'validation', msg: vscode.l10n.t('Pass { token } (a tenant_access_token).') };
+      }
+      token = args.token.trim();
+    } else {
+      token = (
+        await vscode.window.showInputBox({
+          title: vscode.l10n.t('Feishu Badge: Use a Tenant Access Token'),
+          prompt: vscode.l10n.t('Paste a tenant_access_token (store apps). It is kept in the OS keychain only and never refreshed: paste a new one when it expires.'),
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('A token is required.') : undefined),
+        })
+      )?.trim();
+      if (token === undefined || token === '') return undefined;
+    }
+    await service.credentials.set({ kind: 'manual', token });
+    service.credentialsChanged();
+    log.info('tenant token stored (manual mode)');
+    const result = await service.testConnection();
+    void refreshStatus();
+    showConnectionResult(result);
+    const { guidance, ...plain } = result;
+    return plain;
+  };
+
+  const clearCredentials = async (): Promise<{ ok: true }> => {
+    await service.credentials.clear();
+    service.credentialsChanged();
+    log.info('credentials and cached tokens cleared');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Feishu credentials and cached tokens removed.'));
+    void refreshStatus();
+    return { ok: true };
+  };
+
+  const testConnection = async (): Promise<ConnectionResult> => {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the connection…') },
+      () => service.testConnection(),
+    );
+    showConnectionResult(result);
+    const { guidance, ...plain } = result;
+    return plain;
+  };
+
+  const copyLastRequestAsCurl = async (): Promise<string | undefined> => {
+    const text = service.exportLast('curl');
+    if (text === undefined) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing sent yet in this window.'));
+      return undefined;
+    }
+    await vscode.env.clipboard.writeText(text);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Copied as curl. The token is not included: set FEISHU_TENANT_ACCESS_TOKEN before running it.'));
+    return text;
+  };
+
+  const openForm = async (): Promise<void> => {
+    await vscode.commands.executeCommand('feishuBadge.form.focus');
+  };
+
+  return [
+    vscode.commands.registerCommand(COMMANDS.setBadge, setBadge),
+    vscode.commands.registerCommand(COMMANDS.clearBadge, clearBadge),
+    vscode.commands.registerCommand(COMMANDS.configureCredentials, configureCredentials),
+    vscode.commands.registerCommand(COMMANDS.useTenantToken, useTenantToken),
+    vscode.commands.registerCommand(COMMANDS.clearCredentials, clearCredentials),
+    vscode.commands.registerCommand(COMMANDS.testConnection, testConnection),
+    vscode.commands.registerCommand(COMMANDS.copyLastRequestAsCurl, copyLastRequestAsCurl),
+    vscode.commands.registerCommand(COMMANDS.showLog, () => log.show(true)),
+    vscode.commands.registerCommand(COMMANDS.openForm, openForm),
+  ];
+}

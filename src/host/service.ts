@@ -1,0 +1,256 @@
+import * as vscode from 'vscode';
+import { describeOutcome, describeResult, guidanceFor, normalizeLocale } from '../core/catalog.ts';
+import type { FailureDescriptor, Guidance } from '../core/catalog.ts';
+import { BADGE_PATH, BadgeClient } from '../core/client.ts';
+import { checkConnection } from '../core/connection.ts';
+import { toCurl, toHttpFile } from '../core/export.ts';
+import { createTransport } from '../core/http.ts';
+import type { Transport } from '../core/http.ts';
+import { formatMessage } from '../core/messages.ts';
+import { formatAttemptLine, formatResultLine, outcomeFields, toCommandResult } from '../core/result.ts';
+import type { BadgeCommandResult } from '../core/result.ts';
+import { validateBadge } from '../core/schema.ts';
+import { TOKEN_PATH, TokenManager } from '../core/token.ts';
+import type { BadgeRequest, BadgeResult, Locale, UserIdType } from '../core/types.ts';
+import { VersionClock } from '../core/versions.ts';
+import type { VersionStore } from '../core/versions.ts';
+import type { CredentialStore } from './credentials.ts';
+import { baseUrlOf, describeBaseUrlProblem, readSettings } from './settings.ts';
+import type { Settings } from './settings.ts';
+
+export interface ConnectionResult {
+  ok: boolean;
+  code?: number;
+  msg?: string;
+  logId?: string;
+  error?: BadgeCommandResult['error'];
+}
+
+/** A finished send, for notifications, the status bar and (later) the form. */
+export interface SendEvent {
+  result: BadgeCommandResult;
+  guidance?: Guidance;
+  userId?: string;
+  userIdType?: UserIdType;
+}
+
+export interface Target {
+  userId: string;
+  userIdType: UserIdType;
+}
+
+interface Core {
+  baseUrl: string;
+  transport: Transport;
+  tokens: TokenManager;
+  client: BadgeClient;
+}
+
+type CoreOrProblem = { ok: true; core: Core } | { ok: false; error: 'no-credentials' | 'bad-settings'; message: string };
+
+const LAST_TARGET_KEY = 'feishuBadge.lastTarget';
+const VERSION_PREFIX = 'feishuBadge.version:';
+
+/** globalState as the version store, so versions keep increasing across restarts. */
+function globalStateVersions(memento: vscode.Memento): VersionStore {
+  return {
+    get: (key) => memento.get<string>(VERSION_PREFIX + key),
+    set: (key, version) => memento.update(VERSION_PREFIX + key, version),
+  };
+}
+
+/**
+ * The one path every surface sends through: builds the core from settings and credentials
+ * (lazily, again after either changes), validates, sends, logs, and keeps the last request for
+ * export. Holds tokens only inside the core's TokenManager.
+ */
+export class BadgeService implements vscode.Disposable {
+  readonly #credentials: CredentialStore;
+  readonly #memento: vscode.Memento;
+  readonly #log: vscode.LogOutputChannel;
+  readonly #versions: VersionClock;
+  readonly #sent = new vscode.EventEmitter<SendEvent>();
+  readonly #changed = new vscode.EventEmitter<void>();
+  readonly #disposables: vscode.Disposable[] = [];
+  #settings: Settings;
+  #core: Promise<CoreOrProblem> | undefined;
+  #lastRequest: { baseUrl: string; request: BadgeRequest } | undefined;
+
+  /** Fires after every send, success or not. */
+  readonly onDidSend = this.#sent.event;
+  /** Fires when settings or credentials change. */
+  readonly onDidChange = this.#changed.event;
+
+  constructor(credentials: CredentialStore, memento: vscode.Memento, log: vscode.LogOutputChannel) {
+    this.#credentials = credentials;
+    this.#memento = memento;
+    this.#log = log;
+    this.#versions = new VersionClock(globalStateVersions(memento));
+    this.#settings = readSettings();
+    this.#disposables.push(
+      this.#sent,
+      this.#changed,
+      credentials.onDidChange(() => this.#invalidate('credentials changed')),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('feishuBadge')) {
+          this.#settings = readSettings();
+          this.#invalidate('settings changed');
+          const base = baseUrlOf(this.#settings);
+          if (!base.ok) {
+            void vscode.window.showWarningMessage(describeBaseUrlProblem(base.problem, base.input));
+          }
+        }
+      }),
+    );
+  }
+
+  get settings(): Settings {
+    return this.#settings;
+  }
+
+  get locale(): Locale {
+    return normalizeLocale(vscode.env.language);
+  }
+
+  get credentials(): CredentialStore {
+    return this.#credentials;
+  }
+
+  /** The user a quick clear targets: the default user, else the last one a badge was sent to. */
+  get target(): Target | undefined {
+    if (this.#settings.defaultUserId !== '') {
+      return { userId: this.#settings.defaultUserId, userIdType: this.#settings.userIdType };
+    }
+    return this.#memento.get<Target>(LAST_TARGET_KEY);
+  }
+
+  get lastTarget(): Target | undefined {
+    return this.#memento.get<Target>(LAST_TARGET_KEY);
+  }
+
+  /** Called when credentials were replaced in this window (the store's own event covers others). */
+  credentialsChanged(): void {
+    this.#invalidate('credentials replaced');
+  }
+
+  #invalidate(reason: string): void {
+    this.#core = undefined;
+    this.#log.debug(`rebuilding client: ${reason}`);
+    this.#changed.fire();
+  }
+
+  #ensureCore(): Promise<CoreOrProblem> {
+    this.#core ??= this.#buildCore();
+    return this.#core;
+  }
+
+  async #buildCore(): Promise<CoreOrProblem> {
+    const settings = this.#settings;
+    const base = baseUrlOf(settings);
+    if (!base.ok) {
+      return { ok: false, error: 'bad-settings', message: describeBaseUrlProblem(base.problem, base.input) };
+    }
+    const credentials = await this.#credentials.get();
+    if (credentials === undefined) {
+      return { ok: false, error: 'no-credentials', message: guidanceFor({ kind: 'no-credentials' }, this.locale).explanation };
+    }
+    const transport = createTransport({ baseUrl: base.baseUrl, timeoutMs: settings.timeoutMs });
+    const tokens = new TokenManager({ transport, source: credentials });
+    const client = new BadgeClient({
+      transport,
+      tokens,
+      versions: this.#versions,
+      appId: credentials.kind === 'self-built' ? credentials.appId : 'tenant-token',
+      retry: { maxAttempts: settings.maxRetries },
+      onAttempt: (event) => this.#log.debug(formatAttemptLine(event)),
+    });
+    return { ok: true, core: { baseUrl: base.baseUrl, transport, tokens, client } };
+  }
+
+  guidance(descriptor: FailureDescriptor | undefined): Guidance | undefined {
+    return descriptor === undefined ? undefined : guidanceFor(descriptor, this.locale);
+  }
+
+  /** The version an automatic send to this user would use now (for previews). */
+  async peekVersion(target: Target): Promise<string | undefined> {
+    const core = await this.#ensureCore();
+    return core.ok ? core.core.client.peekVersion(target.userIdType, target.userId) : undefined;
+  }
+
+  /** Validates and sends. Never throws for expected failures; the result names the problem. */
+  async send(input: unknown, signal?: AbortSignal): Promise<SendEvent> {
+    const validation = validateBadge(input);
+    if (!validation.ok) {
+      const issues = [...validation.errors, ...validation.warnings].map((issue) => ({
+        ...issue,
+        message: formatMessage(issue.id, this.locale, issue.params),
+      }));
+      const event: SendEvent = { result: { ok: false, attempts: 0, error: 'validation', issues } };
+      this.#log.warn(`not sent: ${issues.filter((i) => i.severity === 'error').map((i) => `${i.path || 'body'}: ${i.id}`).join(', ')}`);
+      this.#sent.fire(event);
+      return event;
+    }
+    const target: Target = { userId: validation.value.body.user_id, userIdType: validation.value.userIdType };
+    const core = await this.#ensureCore();
+    if (!core.ok) {
+      const event: SendEvent = {
+        result: { ok: false, attempts: 0, error: core.error, msg: core.message },
+        ...(core.error === 'no-credentials' ? { guidance: guidanceFor({ kind: 'no-credentials' }, this.locale) } : {}),
+        ...target,
+      };
+      this.#log.warn(`not sent: ${core.error}`);
+      this.#sent.fire(event);
+      return event;
+    }
+    const result: BadgeResult = await core.core.client.setBadge(validation.value, signal === undefined ? {} : { signal });
+    this.#lastRequest = { baseUrl: core.core.baseUrl, request: result.request };
+    await this.#memento.update(LAST_TARGET_KEY, target);
+    const line = formatResultLine('POST', BADGE_PATH, result);
+    if (result.kind === 'success') this.#log.info(line);
+    else this.#log.warn(line);
+    const commandResult = toCommandResult(result);
+    if (validation.warnings.length > 0) {
+      commandResult.issues = validation.warnings.map((issue) => ({ ...issue, message: formatMessage(issue.id, this.locale, issue.params) }));
+    }
+    const guidance = this.guidance(describeResult(result));
+    const event: SendEvent = { result: commandResult, ...(guidance === undefined ? {} : { guidance }), ...target };
+    this.#sent.fire(event);
+    return event;
+  }
+
+  async testConnection(signal?: AbortSignal): Promise<ConnectionResult & { guidance?: Guidance }> {
+    const core = await this.#ensureCore();
+    if (!core.ok) {
+      return { ok: false, error: core.error, msg: core.message };
+    }
+    const started = performance.now();
+    const check = await checkConnection(core.core.transport, core.core.tokens, signal);
+    const ms = Math.round(performance.now() - started);
+    if (check.ok) {
+      this.#log.info(`POST ${TOKEN_PATH} connection ok ${ms}ms`);
+      return check.logId === undefined ? { ok: true } : { ok: true, logId: check.logId };
+    }
+    const failure = check.failure;
+    const fields = outcomeFields(failure);
+    this.#log.warn(`POST ${TOKEN_PATH} connection failed: ${fields.httpStatus ?? '-'} code=${fields.code ?? '-'} logId=${fields.logId ?? '-'} ${ms}ms`);
+    const result: ConnectionResult & { guidance?: Guidance } = { ok: false, guidance: guidanceFor(describeOutcome(failure), this.locale) };
+    if (fields.error !== undefined) result.error = fields.error === 'api' ? 'token' : fields.error;
+    if (fields.code !== undefined) result.code = fields.code;
+    if (fields.msg !== undefined) result.msg = fields.msg;
+    if (fields.logId !== undefined) result.logId = fields.logId;
+    return result;
+  }
+
+  /** The last request as curl or .http, token always redacted (the token is never handed out). */
+  exportLast(format: 'curl' | 'http'): string | undefined {
+    const last = this.#lastRequest;
+    if (last === undefined) {
+      return undefined;
+    }
+    return format === 'curl' ? toCurl(last) : toHttpFile(last);
+  }
+
+  dispose(): void {
+    for (const disposable of this.#disposables) disposable.dispose();
+  }
+}

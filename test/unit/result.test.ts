@@ -1,0 +1,95 @@
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkConnection } from '../../src/core/connection.ts';
+import { parseCounts } from '../../src/core/quickInput.ts';
+import { formatResultLine, toCommandResult } from '../../src/core/result.ts';
+import { startFeishuServer } from '../support/feishuServer.ts';
+import type { FeishuServer } from '../support/feishuServer.ts';
+import { SANDBOX_APP, badge, makeCore } from '../support/core.ts';
+
+describe('command results, log lines and connection checks over real HTTP', () => {
+  let server: FeishuServer;
+  before(async () => {
+    server = await startFeishuServer();
+  });
+  after(async () => {
+    await server.close();
+  });
+  beforeEach(() => server.reset());
+
+  test('a success maps to ok, version, attempts, status, code 0 and the log ID', async () => {
+    const result = await makeCore(server).client.setBadge(badge());
+    const command = toCommandResult(result);
+    assert.equal(command.ok, true);
+    assert.equal(command.version, result.version);
+    assert.equal(command.attempts, 1);
+    assert.equal(command.httpStatus, 200);
+    assert.equal(command.code, 0);
+    assert.equal(command.logId, server.badgeRequests()[0]?.logId);
+    assert.equal(command.error, undefined);
+  });
+
+  test('failures map to their error kind with code and log ID', async () => {
+    server.setUserStatus('ou_gone', 'inactive');
+    const core = makeCore(server, { timeoutMs: 80, retry: { maxAttempts: 1 } });
+    const api = toCommandResult(await core.client.setBadge(badge({ user_id: 'ou_gone' })));
+    assert.deepEqual([api.ok, api.error, api.code, api.httpStatus], [false, 'api', 213006, 400]);
+    assert.ok(api.logId);
+    server.inject({ type: 'hang' });
+    assert.equal(toCommandResult(await core.client.setBadge(badge())).error, 'timeout');
+    server.inject({ type: 'reset' });
+    assert.equal(toCommandResult(await core.client.setBadge(badge())).error, 'network');
+    server.inject({ type: 'html', status: 200 });
+    assert.equal(toCommandResult(await core.client.setBadge(badge())).error, 'invalid-response');
+    const wrong = makeCore(server, { source: { kind: 'self-built', appId: SANDBOX_APP.appId, appSecret: 'bad' } });
+    const token = toCommandResult(await wrong.client.setBadge(badge()));
+    assert.deepEqual([token.error, token.code, token.attempts], ['token', 10015, 0]);
+    assert.equal(JSON.stringify(token).includes('bad'), false, 'the secret never appears in a result');
+  });
+
+  test('the log line names method, path, status, code, log ID, attempts and duration, never the token', async () => {
+    server.setUserStatus('ou_hidden', 'invisible');
+    const result = await makeCore(server).client.setBadge(badge({ user_id: 'ou_hidden' }));
+    const line = formatResultLine('POST', '/open-apis/application/v6/app_badge/set', result);
+    const logId = server.badgeRequests()[0]?.logId ?? 'missing';
+    assert.match(line, /^POST \/open-apis\/application\/v6\/app_badge\/set 400 code=213007 /);
+    assert.ok(line.includes(`logId=${logId}`));
+    assert.match(line, /attempts=1 \d+ms/);
+    for (const token of server.issuedTokens()) assert.equal(line.includes(token), false);
+  });
+
+  test('checkConnection: a self-built app fetches a fresh token every time', async () => {
+    const core = makeCore(server);
+    assert.deepEqual(await checkConnection(core.transport, core.tokens), { ok: true });
+    assert.deepEqual(await checkConnection(core.transport, core.tokens), { ok: true });
+    assert.equal(server.tokenRequests().length, 2);
+    const wrong = makeCore(server, { source: { kind: 'self-built', appId: 'cli_nope', appSecret: 'x' } });
+    const failed = await checkConnection(wrong.transport, wrong.tokens);
+    assert.ok(!failed.ok && failed.failure.kind === 'api-error' && failed.failure.code === 99991543);
+  });
+
+  test('checkConnection: a pasted token is proven by the gateway without touching any badge', async () => {
+    const good = (await (await fetch(`${server.url}/open-apis/auth/v3/tenant_access_token/internal`, {
+      method: 'POST',
+      body: JSON.stringify({ app_id: SANDBOX_APP.appId, app_secret: SANDBOX_APP.appSecret }),
+    })).json()) as { tenant_access_token: string };
+    const core = makeCore(server, { source: { kind: 'manual', token: good.tenant_access_token } });
+    const ok = await checkConnection(core.transport, core.tokens);
+    assert.equal(ok.ok, true);
+    assert.equal(server.badgeOf(SANDBOX_APP.appId, ''), undefined);
+    const stale = makeCore(server, { source: { kind: 'manual', token: 't-0000000000000000000000000000000000' } });
+    const failed = await checkConnection(stale.transport, stale.tokens);
+    assert.ok(!failed.ok && failed.failure.kind === 'api-error' && failed.failure.code === 99991663);
+  });
+});
+
+describe('palette count shorthand', () => {
+  test('one number sets the web-app badge on both clients; four set each field', () => {
+    assert.deepEqual(parseCounts(' 3 '), { ok: true, pc: { web_app: 3, gadget: 0 }, mobile: { web_app: 3, gadget: 0 } });
+    assert.deepEqual(parseCounts('1, 2 3，4'), { ok: true, pc: { web_app: 1, gadget: 2 }, mobile: { web_app: 3, gadget: 4 } });
+  });
+  test('anything else is a format error; range is left to the schema', () => {
+    for (const text of ['', 'a', '1 2', '1 2 3', '1.5', '1 2 3 4 5']) assert.deepEqual(parseCounts(text), { ok: false, id: 'counts.format' }, text);
+    assert.deepEqual(parseCounts('-1'), { ok: true, pc: { web_app: -1, gadget: 0 }, mobile: { web_app: -1, gadget: 0 } });
+  });
+});
