@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './host/commandHandlers.ts';
 import { CredentialStore } from './host/credentials.ts';
+import { FORM_VIEW_ID, FormViewProvider } from './host/formView.ts';
 import { BadgeService } from './host/service.ts';
 import { StatusBarController } from './host/statusBar.ts';
 import type { StatusState } from './host/statusBar.ts';
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   const credentials = new CredentialStore(context.secrets);
   const service = new BadgeService(credentials, context.globalState, log);
   const statusBar = new StatusBarController();
+  const form = new FormViewProvider(context.extensionUri, service, credentials, log);
 
   const refreshStatus = async (): Promise<void> => {
     const settings = service.settings;
@@ -41,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
     service,
     statusBar,
     ...registerCommands({ service, statusBar, log, refreshStatus }),
+    form,
+    vscode.window.registerWebviewViewProvider(FORM_VIEW_ID, form, { webviewOptions: { retainContextWhenHidden: false } }),
     service.onDidChange(() => void refreshStatus()),
   );
   void refreshStatus();

@@ -1,3 +1,4 @@
+import type { Guidance } from './catalog.ts';
 import type { AttemptEvent } from './client.ts';
 import type { ValidationIssue } from './schema.ts';
 import type { BadgeResult, Outcome, RetryRecord } from './types.ts';
@@ -33,13 +34,24 @@ export interface BadgeCommandResult {
   issues?: Array<ValidationIssue & { message: string }>;
   /** Why each retry happened. */
   retries?: RetryRecord[];
+  /** What to do about a failure, in the display language. */
+  guidance?: Guidance;
+  /** The parsed response body of the badge call (never of the token call). */
+  response?: unknown;
 }
 
 /** The result fields that describe a failed exchange (also used for connection checks). */
 export function outcomeFields(outcome: Exclude<Outcome, { kind: 'success' }>): Partial<BadgeCommandResult> {
   switch (outcome.kind) {
     case 'api-error':
-      return { error: 'api', httpStatus: outcome.httpStatus, code: outcome.code, msg: outcome.msg, ...(outcome.logId === undefined ? {} : { logId: outcome.logId }) };
+      return {
+        error: 'api',
+        httpStatus: outcome.httpStatus,
+        code: outcome.code,
+        msg: outcome.msg,
+        response: outcome.response,
+        ...(outcome.logId === undefined ? {} : { logId: outcome.logId }),
+      };
     case 'invalid-response':
       return { error: 'invalid-response', httpStatus: outcome.httpStatus, msg: outcome.snippet, ...(outcome.logId === undefined ? {} : { logId: outcome.logId }) };
     case 'network':
@@ -60,11 +72,12 @@ export function toCommandResult(result: BadgeResult): BadgeCommandResult {
     base.retries = result.retries;
   }
   if (result.kind === 'success') {
-    return { ...base, httpStatus: result.httpStatus, code: 0, msg: result.msg, ...(result.logId === undefined ? {} : { logId: result.logId }) };
+    return { ...base, httpStatus: result.httpStatus, code: 0, msg: result.msg, response: result.response, ...(result.logId === undefined ? {} : { logId: result.logId }) };
   }
   if (result.kind === 'token-error') {
     // The badge call was never made: report the token endpoint's answer, marked as such.
-    const fields = outcomeFields(result.cause);
+    // The response of the token endpoint is never passed on: on success it holds the token.
+    const { response: _response, ...fields } = outcomeFields(result.cause);
     return { ...base, ...fields, error: fields.error === 'cancelled' ? 'cancelled' : 'token' };
   }
   return { ...base, ...outcomeFields(result) };

@@ -7,6 +7,7 @@ import type { BadgeInput } from '../core/schema.ts';
 import type { Locale, UserIdType } from '../core/types.ts';
 import { USER_ID_TYPES } from '../core/types.ts';
 import { COMMANDS } from './commands.ts';
+import type { SendOptions } from './formView.ts';
 import { showConnectionResult, showSendResult } from './notify.ts';
 import type { BadgeService, ConnectionResult, SendEvent, Target } from './service.ts';
 import type { StatusBarController } from './statusBar.ts';
@@ -61,8 +62,8 @@ function notSent(error: BadgeCommandResult['error'], msg: string): BadgeCommandR
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { service, statusBar, log, refreshStatus } = deps;
 
-  const finishSend = (event: SendEvent, quickClear: boolean): BadgeCommandResult => {
-    showSendResult(event);
+  const finishSend = (event: SendEvent, quickClear: boolean, silent = false): BadgeCommandResult => {
+    if (!silent) showSendResult(event);
     const state = statusBar.state;
     if (event.userId !== undefined && state.kind !== 'hidden') {
       const last = { ok: event.result.ok, userId: event.userId, at: Date.now(), ...(event.result.code === undefined ? {} : { code: event.result.code }) };
@@ -72,7 +73,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     return event.result;
   };
 
-  const setBadge = async (args?: unknown): Promise<BadgeCommandResult | undefined> => {
+  /** Sends with the caller's signal and no progress UI (the form), or with a cancellable notification. */
+  const sendWith = (title: string, input: unknown, options: SendOptions | undefined): Thenable<SendEvent> =>
+    options?.signal !== undefined || options?.silent === true
+      ? service.send(input, options.signal)
+      : withProgress(title, (signal) => service.send(input, signal));
+
+  const setBadge = async (args?: unknown, options?: SendOptions): Promise<BadgeCommandResult | undefined> => {
     const title = vscode.l10n.t('Set Feishu Badge');
     let input: unknown = args;
     if (args === undefined) {
@@ -101,11 +108,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       input = { user_id: target.userId, user_id_type: target.userIdType, pc: parsed.pc, mobile: parsed.mobile } satisfies BadgeInput;
     }
     const userLabel = isRecord(input) && typeof input.user_id === 'string' ? input.user_id : '';
-    const event = await withProgress(vscode.l10n.t('Setting the badge of {0}…', userLabel), (signal) => service.send(input, signal));
-    return finishSend(event, false);
+    const event = await sendWith(vscode.l10n.t('Setting the badge of {0}…', userLabel), input, options);
+    return finishSend(event, false, options?.silent === true);
   };
 
-  const clearBadge = async (args?: unknown): Promise<BadgeCommandResult | undefined> => {
+  const clearBadge = async (args?: unknown, options?: SendOptions): Promise<BadgeCommandResult | undefined> => {
     let target: Target | undefined;
     if (args !== undefined) {
       if (!isRecord(args) || !nonEmptyString(args.user_id)) {
@@ -126,8 +133,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const state = statusBar.state;
     if (quickClear && state.kind !== 'hidden') statusBar.update({ ...state, kind: 'busy' });
     const input = clearingInput(target.userId, target.userIdType);
-    const event = await withProgress(vscode.l10n.t('Clearing the badge of {0}…', target.userId), (signal) => service.send(input, signal));
-    return finishSend(event, quickClear);
+    const event = await sendWith(vscode.l10n.t('Clearing the badge of {0}…', target.userId), input, options);
+    return finishSend(event, quickClear, options?.silent === true);
   };
 
   const configureCredentials = async (args?: unknown): Promise<ConnectionResult | undefined> => {

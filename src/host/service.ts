@@ -49,6 +49,8 @@ interface Core {
 type CoreOrProblem = { ok: true; core: Core } | { ok: false; error: 'no-credentials' | 'bad-settings'; message: string };
 
 const LAST_TARGET_KEY = 'feishuBadge.lastTarget';
+const RECENT_KEY = 'feishuBadge.recentUsers';
+const RECENT_MAX = 10;
 const VERSION_PREFIX = 'feishuBadge.version:';
 
 /** globalState as the version store, so versions keep increasing across restarts. */
@@ -128,6 +130,35 @@ export class BadgeService implements vscode.Disposable {
     return this.#memento.get<Target>(LAST_TARGET_KEY);
   }
 
+  /** Users badges were sent to, most recent first (ids only: not secret). */
+  get recentUsers(): Target[] {
+    return this.#memento.get<Target[]>(RECENT_KEY) ?? [];
+  }
+
+  async #remember(target: Target): Promise<void> {
+    const recent = [target, ...this.recentUsers.filter((t) => t.userId !== target.userId || t.userIdType !== target.userIdType)].slice(0, RECENT_MAX);
+    await this.#memento.update(LAST_TARGET_KEY, target);
+    await this.#memento.update(RECENT_KEY, recent);
+  }
+
+  /** The API base in use, or the problem with the settings. */
+  baseUrl(): { ok: true; baseUrl: string } | { ok: false; message: string } {
+    const base = baseUrlOf(this.#settings);
+    return base.ok ? base : { ok: false, message: describeBaseUrlProblem(base.problem, base.input) };
+  }
+
+  /** A request as it would be sent now, for export (auto version previewed, token redacted). */
+  async exportInput(input: unknown, format: 'curl' | 'http'): Promise<{ ok: true; text: string } | { ok: false }> {
+    const validation = validateBadge(input);
+    const base = baseUrlOf(this.#settings);
+    if (!validation.ok || !base.ok) return { ok: false };
+    const { body, userIdType } = validation.value;
+    const version = body.version ?? (await this.peekVersion({ userId: body.user_id, userIdType })) ?? String(Date.now());
+    const request: BadgeRequest = { userIdType, body: { ...body, version } };
+    const exported = { baseUrl: base.baseUrl, request };
+    return { ok: true, text: format === 'curl' ? toCurl(exported) : toHttpFile(exported) };
+  }
+
   /** Called when credentials were replaced in this window (the store's own event covers others). */
   credentialsChanged(): void {
     this.#invalidate('credentials replaced');
@@ -193,18 +224,15 @@ export class BadgeService implements vscode.Disposable {
     const target: Target = { userId: validation.value.body.user_id, userIdType: validation.value.userIdType };
     const core = await this.#ensureCore();
     if (!core.ok) {
-      const event: SendEvent = {
-        result: { ok: false, attempts: 0, error: core.error, msg: core.message },
-        ...(core.error === 'no-credentials' ? { guidance: guidanceFor({ kind: 'no-credentials' }, this.locale) } : {}),
-        ...target,
-      };
+      const guidance = guidanceFor({ kind: core.error === 'no-credentials' ? 'no-credentials' : 'bad-base-url' }, this.locale);
+      const event: SendEvent = { result: { ok: false, attempts: 0, error: core.error, msg: core.message, guidance }, guidance, ...target };
       this.#log.warn(`not sent: ${core.error}`);
       this.#sent.fire(event);
       return event;
     }
     const result: BadgeResult = await core.core.client.setBadge(validation.value, signal === undefined ? {} : { signal });
     this.#lastRequest = { baseUrl: core.core.baseUrl, request: result.request };
-    await this.#memento.update(LAST_TARGET_KEY, target);
+    await this.#remember(target);
     const line = formatResultLine('POST', BADGE_PATH, result);
     if (result.kind === 'success') this.#log.info(line);
     else this.#log.warn(line);
@@ -213,6 +241,7 @@ export class BadgeService implements vscode.Disposable {
       commandResult.issues = validation.warnings.map((issue) => ({ ...issue, message: formatMessage(issue.id, this.locale, issue.params) }));
     }
     const guidance = this.guidance(describeResult(result));
+    if (guidance !== undefined) commandResult.guidance = guidance;
     const event: SendEvent = { result: commandResult, ...(guidance === undefined ? {} : { guidance }), ...target };
     this.#sent.fire(event);
     return event;
@@ -231,7 +260,7 @@ export class BadgeService implements vscode.Disposable {
       return check.logId === undefined ? { ok: true } : { ok: true, logId: check.logId };
     }
     const failure = check.failure;
-    const fields = outcomeFields(failure);
+    const { response: _response, ...fields } = outcomeFields(failure);
     this.#log.warn(`POST ${TOKEN_PATH} connection failed: ${fields.httpStatus ?? '-'} code=${fields.code ?? '-'} logId=${fields.logId ?? '-'} ${ms}ms`);
     const result: ConnectionResult & { guidance?: Guidance } = { ok: false, guidance: guidanceFor(describeOutcome(failure), this.locale) };
     if (fields.error !== undefined) result.error = fields.error === 'api' ? 'token' : fields.error;

@@ -1,0 +1,146 @@
+// The one protocol between the extension host and the sidebar form (webview). Both sides import
+// these types; the host also validates every inbound message at run time with `parseFromWebview`,
+// because a webview is untrusted input. No secret or token is ever part of a message.
+import * as v from 'valibot';
+import type { BadgeCommandResult } from '../core/result.ts';
+import type { Locale, UserIdType } from '../core/types.ts';
+
+export const USER_ID_TYPE_VALUES = ['open_id', 'union_id', 'user_id'] as const;
+
+/** What the form holds while someone types: raw text, so a half-filled form survives as typed. */
+export interface Draft {
+  userId: string;
+  userIdType: UserIdType;
+  /** Counts as typed ('' = not sent). */
+  pcWebApp: string;
+  pcGadget: string;
+  mobileWebApp: string;
+  mobileGadget: string;
+  sameOnBoth: boolean;
+  versionMode: 'auto' | 'manual';
+  manualVersion: string;
+  extra: string;
+}
+
+export const EMPTY_DRAFT: Draft = {
+  userId: '',
+  userIdType: 'open_id',
+  pcWebApp: '',
+  pcGadget: '',
+  mobileWebApp: '',
+  mobileGadget: '',
+  sameOnBoth: true,
+  versionMode: 'auto',
+  manualVersion: '',
+  extra: '',
+};
+
+export interface Target {
+  userId: string;
+  userIdType: UserIdType;
+}
+
+/** What the host tells the form about itself. */
+export interface HostState {
+  locale: Locale;
+  domain: string;
+  /** The API base in use, or undefined when the settings are invalid. */
+  baseUrl?: string;
+  /** Why the settings are unusable, in the display language. */
+  settingsProblem?: string;
+  hasCredentials: boolean;
+  credentialKind?: 'self-built' | 'manual';
+  appId?: string;
+  defaultTarget?: Target;
+  recentUsers: Target[];
+}
+
+/** A send's outcome as the form shows it. */
+export interface FormResult {
+  requestId: string;
+  result: BadgeCommandResult;
+  /** The raw response body, pretty-printed (never a token response). */
+  raw?: string;
+}
+
+export type FromHost =
+  | { type: 'state'; state: HostState }
+  | { type: 'version'; target: Target; version: string | undefined }
+  | { type: 'busy'; requestId: string; action: 'send' | 'clear' }
+  | { type: 'result'; payload: FormResult }
+  | { type: 'copied'; what: 'curl' | 'http' | 'logId' };
+
+export type HostCommand = 'configureCredentials' | 'useTenantToken' | 'testConnection' | 'showLog';
+
+const targetSchema = v.object({ userId: v.pipe(v.string(), v.maxLength(512)), userIdType: v.picklist(USER_ID_TYPE_VALUES) });
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const draftSchema = v.object({
+  userId: text(512),
+  userIdType: v.picklist(USER_ID_TYPE_VALUES),
+  pcWebApp: text(32),
+  pcGadget: text(32),
+  mobileWebApp: text(32),
+  mobileGadget: text(32),
+  sameOnBoth: v.boolean(),
+  versionMode: v.picklist(['auto', 'manual']),
+  manualVersion: text(64),
+  extra: text(65_536),
+});
+const requestId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,64}$/));
+
+const fromWebviewSchema = v.variant('type', [
+  v.object({ type: v.literal('ready') }),
+  v.object({ type: v.literal('send'), requestId, draft: draftSchema }),
+  v.object({ type: v.literal('clear'), requestId, target: targetSchema }),
+  v.object({ type: v.literal('cancel'), requestId }),
+  v.object({ type: v.literal('copy'), format: v.picklist(['curl', 'http']), draft: draftSchema }),
+  v.object({ type: v.literal('copyLogId'), logId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)) }),
+  v.object({ type: v.literal('peekVersion'), target: targetSchema }),
+  v.object({ type: v.literal('runCommand'), command: v.picklist(['configureCredentials', 'useTenantToken', 'testConnection', 'showLog']) }),
+  v.object({ type: v.literal('openDocs'), url: v.pipe(v.string(), v.regex(/^https:\/\/open\.(feishu\.cn|larksuite\.com|larkoffice\.com)\//)) }),
+]);
+
+export type FromWebview = v.InferOutput<typeof fromWebviewSchema>;
+
+/** Run-time check of a message from the webview; `undefined` for anything malformed. */
+export function parseFromWebview(message: unknown): FromWebview | undefined {
+  const parsed = v.safeParse(fromWebviewSchema, message);
+  return parsed.success ? parsed.output : undefined;
+}
+
+/**
+ * A draft from somewhere less certain than the form itself (the webview's saved state after an
+ * update, a message): checked like an inbound one; `undefined` when malformed.
+ */
+export function parseDraft(value: unknown): Draft | undefined {
+  const parsed = v.safeParse(draftSchema, value);
+  return parsed.success ? parsed.output : undefined;
+}
+
+/**
+ * The badge input a draft stands for, with the API's field names. Empty count fields are left
+ * out; text that is not a whole number is kept as text so validation names the field.
+ */
+export function draftToInput(draft: Draft): Record<string, unknown> {
+  const count = (raw: string): number | string | undefined => {
+    const trimmed = raw.trim();
+    if (trimmed === '') return undefined;
+    return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
+  };
+  const client = (webApp: string, gadget: string): Record<string, unknown> | undefined => {
+    const out: Record<string, unknown> = {};
+    const w = count(webApp);
+    const g = count(gadget);
+    if (w !== undefined) out.web_app = w;
+    if (g !== undefined) out.gadget = g;
+    return Object.keys(out).length > 0 ? out : undefined;
+  };
+  const pc = client(draft.pcWebApp, draft.pcGadget);
+  const mobile = draft.sameOnBoth ? pc : client(draft.mobileWebApp, draft.mobileGadget);
+  const input: Record<string, unknown> = { user_id: draft.userId, user_id_type: draft.userIdType };
+  if (draft.versionMode === 'manual') input.version = draft.manualVersion;
+  if (draft.extra !== '') input.extra = draft.extra;
+  if (pc !== undefined) input.pc = pc;
+  if (mobile !== undefined) input.mobile = { ...mobile };
+  return input;
+}
