@@ -31,8 +31,19 @@ export interface BadgeClientOptions {
   onAttempt?: (event: AttemptEvent) => void;
 }
 
+/**
+ * Paces attempts across concurrent sends (a bulk run): asked before every HTTP attempt and told
+ * every outcome. It owns rate-limit waits, so the client does not also sleep on a 429.
+ */
+export interface AttemptGate {
+  /** Resolves `false` if the signal aborted while waiting. */
+  acquire(signal?: AbortSignal): Promise<boolean>;
+  release(outcome: Outcome): void;
+}
+
 export interface SendOptions {
   signal?: AbortSignal;
+  gate?: AttemptGate;
 }
 
 /**
@@ -62,7 +73,7 @@ export class BadgeClient {
 
   async setBadge(badge: ValidBadge, options: SendOptions = {}): Promise<BadgeResult> {
     const { transport, tokens, versions } = this.#options;
-    const { signal } = options;
+    const { signal, gate } = options;
     const started = this.#now();
     const key = this.keyFor(badge.userIdType, badge.body.user_id);
     let version: string;
@@ -85,6 +96,9 @@ export class BadgeClient {
       if (!token.ok) {
         return token.failure.kind === 'cancelled' ? done(token.failure) : done({ kind: 'token-error', cause: token.failure });
       }
+      if (gate !== undefined && !(await gate.acquire(signal))) {
+        return done({ kind: 'cancelled' });
+      }
       attempts++;
       const attemptStarted = this.#now();
       const outcome = await transport.post(BADGE_PATH, request().body, {
@@ -92,6 +106,7 @@ export class BadgeClient {
         headers: { authorization: `Bearer ${token.token}` },
         ...(signal === undefined ? {} : { signal }),
       });
+      gate?.release(outcome);
       this.#options.onAttempt?.({
         attempt: attempts,
         method: 'POST',
@@ -126,7 +141,8 @@ export class BadgeClient {
         record.newVersion = version;
       }
       retries.push(record);
-      if (!(await sleep(decision.delayMs, signal))) {
+      const delayMs = gate !== undefined && decision.reason === 'rate-limited' ? 0 : decision.delayMs;
+      if (!(await sleep(delayMs, signal))) {
         return done({ kind: 'cancelled' });
       }
     }

@@ -143,11 +143,12 @@ function interpret(status: number, headers: Headers, text: string): Outcome {
     });
   }
   const msg = typeof record.msg === 'string' ? record.msg : '';
+  // The limit header also comes on successes: a bulk run can pace itself before the first 429.
+  const limit = numberHeader(headers, 'x-ogw-ratelimit-limit');
   if (code === 0 && status >= 200 && status < 300) {
-    return withLogId({ kind: 'success' as const, httpStatus: status, code: 0 as const, msg, response: parsed });
+    return withLogId({ kind: 'success' as const, httpStatus: status, code: 0 as const, msg, response: parsed, ...(limit === undefined ? {} : { rateLimitLimit: limit }) });
   }
   const reset = numberHeader(headers, 'x-ogw-ratelimit-reset');
-  const limit = numberHeader(headers, 'x-ogw-ratelimit-limit');
   return withLogId({
     kind: 'api-error' as const,
     httpStatus: status,

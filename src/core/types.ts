@@ -60,6 +60,8 @@ export type Outcome =
       logId?: string;
       /** The parsed response body. */
       response: unknown;
+      /** Requests allowed per rate-limit window, from `x-ogw-ratelimit-limit`, when sent. */
+      rateLimitLimit?: number;
     }
   | {
       kind: 'api-error';

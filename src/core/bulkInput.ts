@@ -1,0 +1,105 @@
+import Papa from 'papaparse';
+
+/** A row the file parser could not turn into an item; line numbers are 1-based, header = 1. */
+export interface RowProblem {
+  line: number;
+  id: 'csv.syntax' | 'csv.count' | 'csv.missingColumn' | 'json.syntax' | 'json.shape';
+  detail: string;
+}
+
+export interface ParsedBulkInput {
+  items: Array<Record<string, unknown>>;
+  /** The input line of each item, for messages. */
+  lines: number[];
+  problems: RowProblem[];
+}
+
+export const CSV_COLUMNS = ['user_id', 'user_id_type', 'pc_web_app', 'pc_gadget', 'mobile_web_app', 'mobile_gadget'] as const;
+
+function count(raw: string): number | string | undefined {
+  const trimmed = raw.trim();
+  if (trimmed === '') return undefined;
+  // Keep text that is not a number as text: the schema then names the row's field.
+  return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+/** Turns one CSV row into a badge input; empty count cells are left out. */
+function rowToItem(row: Record<string, string>): Record<string, unknown> {
+  const item: Record<string, unknown> = { user_id: (row.user_id ?? '').trim() };
+  const type = (row.user_id_type ?? '').trim();
+  if (type !== '') item.user_id_type = type;
+  for (const client of ['pc', 'mobile'] as const) {
+    const out: Record<string, unknown> = {};
+    const webApp = count(row[`${client}_web_app`] ?? '');
+    const gadget = count(row[`${client}_gadget`] ?? '');
+    if (webApp !== undefined) out.web_app = webApp;
+    if (gadget !== undefined) out.gadget = gadget;
+    if (Object.keys(out).length > 0) item[client] = out;
+  }
+  return item;
+}
+
+/**
+ * Parses a CSV with the columns user_id, user_id_type, pc_web_app, pc_gadget, mobile_web_app,
+ * mobile_gadget (header row required, any order, extra columns rejected as likely typos).
+ * Quoting, BOMs and CRLF are the CSV library's job; validation of values is the schema's.
+ */
+export function parseBulkCsv(text: string): ParsedBulkInput {
+  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim().toLowerCase() });
+  const problems: RowProblem[] = [];
+  const fields = parsed.meta.fields ?? [];
+  if (!fields.includes('user_id')) {
+    problems.push({ line: 1, id: 'csv.missingColumn', detail: 'user_id' });
+    return { items: [], lines: [], problems };
+  }
+  const unknown = fields.filter((field) => field !== '' && !(CSV_COLUMNS as readonly string[]).includes(field));
+  if (unknown.length > 0) {
+    problems.push({ line: 1, id: 'csv.missingColumn', detail: `unknown column(s): ${unknown.join(', ')}; expected ${CSV_COLUMNS.join(', ')}` });
+  }
+  const badRows = new Set<number>();
+  for (const error of parsed.errors) {
+    const row = error.row ?? -1;
+    badRows.add(row);
+    problems.push({ line: row + 2, id: error.type === 'FieldMismatch' ? 'csv.count' : 'csv.syntax', detail: error.message });
+  }
+  const items: Array<Record<string, unknown>> = [];
+  const lines: number[] = [];
+  parsed.data.forEach((row, index) => {
+    if (badRows.has(index)) return;
+    items.push(rowToItem(row));
+    lines.push(index + 2);
+  });
+  return { items, lines, problems };
+}
+
+/** Parses a JSON array of items in the setBadge argument shape (or `{ items: [...] }`). */
+export function parseBulkJson(text: string): ParsedBulkInput {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { items: [], lines: [], problems: [{ line: 1, id: 'json.syntax', detail: error instanceof Error ? error.message : String(error) }] };
+  }
+  const list = Array.isArray(value) ? value : typeof value === 'object' && value !== null && Array.isArray((value as { items?: unknown }).items) ? (value as { items: unknown[] }).items : undefined;
+  if (list === undefined) {
+    return { items: [], lines: [], problems: [{ line: 1, id: 'json.shape', detail: 'expected an array of { user_id, pc, mobile, ... } or { items: [...] }' }] };
+  }
+  const items: Array<Record<string, unknown>> = [];
+  const lines: number[] = [];
+  const problems: RowProblem[] = [];
+  list.forEach((item, index) => {
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+      items.push(item as Record<string, unknown>);
+      lines.push(index + 1);
+    } else {
+      problems.push({ line: index + 1, id: 'json.shape', detail: `item ${index + 1} is not an object` });
+    }
+  });
+  return { items, lines, problems };
+}
+
+/** A list of user ids (one per line, or separated by commas / spaces) with one set of counts. */
+export function itemsForUsers(text: string, counts: { pc?: Record<string, number>; mobile?: Record<string, number> }, userIdType?: string): Array<Record<string, unknown>> {
+  const ids = [...new Set(text.split(/[\s,，;]+/).map((id) => id.trim()).filter((id) => id !== ''))];
+  return ids.map((id) => ({ user_id: id, ...(userIdType === undefined ? {} : { user_id_type: userIdType }), ...counts }));
+}

@@ -1,0 +1,149 @@
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RatePacer, checkpointKey, planBulk, runBulk } from '../../src/core/bulk.ts';
+import type { BulkCheckpoint } from '../../src/core/bulk.ts';
+import { itemsForUsers, parseBulkCsv, parseBulkJson } from '../../src/core/bulkInput.ts';
+import { startFeishuServer } from '../support/feishuServer.ts';
+import type { FeishuServer } from '../support/feishuServer.ts';
+import { makeCore } from '../support/core.ts';
+
+const users = (n: number, prefix = 'ou_bulk_'): Array<Record<string, unknown>> =>
+  Array.from({ length: n }, (_, i) => ({ user_id: `${prefix}${i}`, pc: { web_app: i % 5 }, mobile: { web_app: 1 } }));
+
+function memoryCheckpoint(): BulkCheckpoint & { done: Set<string> } {
+  const done = new Set<string>();
+  return { done, isDone: (key) => done.has(key), markDone: (key) => void done.add(key) };
+}
+
+describe('bulk input files', () => {
+  test('CSV with the documented columns, quoting, BOM and CRLF', () => {
+    const csv = '\uFEFFuser_id,user_id_type,pc_web_app,pc_gadget,mobile_web_app,mobile_gadget\r\nou_a,open_id,1,2,3,4\r\n"ou_b",,5,,,\r\n';
+    const parsed = parseBulkCsv(csv);
+    assert.deepEqual(parsed.problems, []);
+    assert.deepEqual(parsed.items, [
+      { user_id: 'ou_a', user_id_type: 'open_id', pc: { web_app: 1, gadget: 2 }, mobile: { web_app: 3, gadget: 4 } },
+      { user_id: 'ou_b', pc: { web_app: 5 } },
+    ]);
+    assert.deepEqual(parsed.lines, [2, 3]);
+  });
+
+  test('bad rows are reported with their line and the rest still parse; values are left to the schema', () => {
+    const csv = 'user_id,pc_web_app\nou_a,1\nou_b,1,extra\nou_c,abc\nou_d,-3\n';
+    const parsed = parseBulkCsv(csv);
+    assert.deepEqual(parsed.problems.map((p) => [p.line, p.id]), [[3, 'csv.count']]);
+    assert.deepEqual(parsed.items.map((i) => i.user_id), ['ou_a', 'ou_c', 'ou_d']);
+    const plan = planBulk(parsed.items);
+    assert.deepEqual(plan.invalid.map((r) => [r.index, r.issues?.[0]?.path, r.issues?.[0]?.id]), [
+      [1, 'pc.web_app', 'count.notNumber'],
+      [2, 'pc.web_app', 'count.range'],
+    ]);
+  });
+
+  test('a CSV without user_id, or with unknown columns, says which', () => {
+    assert.deepEqual(parseBulkCsv('id,pc_web_app\nx,1\n').problems.map((p) => p.id), ['csv.missingColumn']);
+    assert.match(parseBulkCsv('user_id,pc_webapp\nou_x,1\n').problems[0]?.detail ?? '', /pc_webapp/);
+  });
+
+  test('JSON arrays or { items }, and plain id lists', () => {
+    assert.equal(parseBulkJson('[{"user_id":"ou_a","pc":{"web_app":1}}]').items.length, 1);
+    assert.equal(parseBulkJson('{"items":[{"user_id":"ou_a"},{"user_id":"ou_b"}]}').items.length, 2);
+    assert.equal(parseBulkJson('{"user_id":"ou_a"}').problems[0]?.id, 'json.shape');
+    assert.equal(parseBulkJson('[1').problems[0]?.id, 'json.syntax');
+    assert.deepEqual(itemsForUsers('ou_a\nou_b, ou_a', { pc: { web_app: 2 } }), [
+      { user_id: 'ou_a', pc: { web_app: 2 } },
+      { user_id: 'ou_b', pc: { web_app: 2 } },
+    ]);
+  });
+});
+
+describe('bulk runs against the local Feishu-like server', () => {
+  let server: FeishuServer;
+  before(async () => {
+    server = await startFeishuServer();
+  });
+  after(async () => {
+    await server.close();
+  });
+  beforeEach(() => server.reset());
+
+  test('every valid item is sent once; invalid ones are reported and not sent', async () => {
+    const items = [...users(20), { user_id: '', pc: { web_app: 1 } }, { user_id: 'ou_neg', pc: { web_app: -1 } }];
+    const summary = await runBulk(makeCore(server).client, items, { concurrency: 4 });
+    assert.deepEqual([summary.total, summary.ok, summary.failed, summary.skipped], [22, 20, 2, 0]);
+    assert.equal(server.badgeRequests().length, 20);
+    assert.deepEqual(new Set(server.badgeRequests().map((r) => (r.body as { user_id: string }).user_id)).size, 20);
+    assert.deepEqual(summary.results.map((r) => r.index), [...Array(22).keys()]);
+    assert.equal(summary.results[20]?.status, 'invalid');
+  });
+
+  test('never two writes for one user at once: repeated users are serialised (no 213004)', async () => {
+    server.setBadgeLatency(30);
+    const items = [...users(3), ...users(3), ...users(3)];
+    const summary = await runBulk(makeCore(server).client, items, { concurrency: 6 });
+    assert.equal(summary.ok, 9);
+    assert.equal(server.badgeRequests().filter((r) => r.code === 213004).length, 0);
+    const versions = server.badgeRequests().filter((r) => (r.body as { user_id: string }).user_id === 'ou_bulk_0').map((r) => BigInt((r.body as { version: string }).version));
+    assert.equal(versions.length, 3);
+    assert.ok(versions[0]! < versions[1]! && versions[1]! < versions[2]!, 'in input order');
+  });
+
+  test('adapts to the rate limit: paces below it instead of hammering, and every user is set', async () => {
+    server.setRateLimit({ limit: 20, windowMs: 500 });
+    const pacer = new RatePacer({ concurrency: 8 });
+    const summary = await runBulk(makeCore(server).client, users(60), { concurrency: 8, pacer });
+    assert.equal(summary.ok, 60);
+    const limited = server.badgeRequests().filter((r) => r.code === 99991400).length;
+    assert.ok(limited <= 10, `${limited} requests were rate limited`);
+    assert.ok((pacer.ratePerSecond ?? 0) > 0 && (pacer.ratePerSecond ?? 0) < 20, `pace ${pacer.ratePerSecond}/s is below the advertised limit per second`);
+  });
+
+  test('a 429 pauses every worker until the reset', async () => {
+    const pacer = new RatePacer({ concurrency: 4 });
+    server.inject({ type: 'api-error', code: 99991400, httpStatus: 429, headers: { 'x-ogw-ratelimit-reset': '1' } });
+    const started = Date.now();
+    const summary = await runBulk(makeCore(server).client, users(6), { concurrency: 4, pacer });
+    assert.equal(summary.ok, 6);
+    assert.equal(pacer.rateLimitedCount, 1);
+    const after429 = server.badgeRequests().slice(1);
+    assert.ok(after429.every((r) => r.receivedAt - started >= 950), 'nothing was sent during the pause');
+  });
+
+  test('cancel, then resume: users already done are not sent again', async () => {
+    server.setBadgeLatency(20);
+    const checkpoint = memoryCheckpoint();
+    const controller = new AbortController();
+    const items = users(30);
+    const first = runBulk(makeCore(server).client, items, {
+      concurrency: 2,
+      checkpoint,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.ok >= 10) controller.abort();
+      },
+    });
+    const partial = await first;
+    assert.equal(partial.cancelled, true);
+    assert.ok(partial.ok >= 10 && partial.ok < 30, `ok=${partial.ok}`);
+    const sentFirst = new Set(server.badgeRequests().filter((r) => r.code === 0).map((r) => (r.body as { user_id: string }).user_id));
+    server.clearRequests();
+    const resumed = await runBulk(makeCore(server).client, items, { concurrency: 2, checkpoint });
+    assert.equal(resumed.cancelled, false);
+    assert.equal(resumed.ok + resumed.skipped, 30);
+    assert.equal(resumed.skipped, checkpoint.done.size - resumed.ok);
+    const sentAgain = server.badgeRequests().map((r) => (r.body as { user_id: string }).user_id);
+    assert.equal(sentAgain.filter((id) => sentFirst.has(id)).length, 0, 'no double sends');
+    assert.equal(checkpoint.done.size, 30);
+  });
+
+  test('conflicts are retried as single sends do', async () => {
+    server.inject({ type: 'api-error', code: 213001 });
+    const summary = await runBulk(makeCore(server).client, users(3), { concurrency: 1 });
+    assert.equal(summary.ok, 3);
+    assert.equal(summary.results[0]?.result?.attempts, 2);
+  });
+
+  test('checkpoint keys name the item and the user', () => {
+    const plan = planBulk(users(1));
+    assert.equal(checkpointKey(0, plan.valid[0]!.badge), '0|open_id:ou_bulk_0');
+  });
+});
