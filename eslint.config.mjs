@@ -11,6 +11,28 @@ export const coreRestrictions = {
   ],
 };
 
+// The webview is a browser bundle: it talks to the host only through shared/protocol.ts and may
+// use the pure core modules (the same schema and messages the host uses), nothing else.
+export const webviewRestrictions = {
+  paths: [{ name: 'vscode', message: 'The webview cannot use the VS Code API: post a message (src/shared/protocol.ts).' }],
+  patterns: [
+    { group: ['**/host', '**/host/*', '**/extension', '**/extension.ts'], message: 'The webview must not import host code: post a message (src/shared/protocol.ts).' },
+    { group: ['node:*', 'fs', 'path', 'http', 'https', 'child_process', 'os', 'crypto'], message: 'The webview runs in a browser: no Node built-ins.' },
+    {
+      group: ['../core/*', '!../core/schema.ts', '!../core/messages.ts', '!../core/types.ts', '!../core/result.ts', '!../core/catalog.ts'],
+      message: 'The webview may use only the pure core modules: schema, messages, types, result, catalog.',
+    },
+  ],
+};
+
+// Server text reaches the form; it must only ever become text nodes.
+const webviewNoMarkup = [
+  { selector: "AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]", message: 'Set textContent (or build nodes with dom.ts), never HTML.' },
+  { selector: 'CallExpression[callee.property.name=/^(insertAdjacentHTML|createContextualFragment|setHTMLUnsafe|parseHTMLUnsafe)$/]', message: 'No HTML parsing in the webview.' },
+  { selector: "CallExpression[callee.object.name='document'][callee.property.name=/^write(ln)?$/]", message: 'No document.write in the webview.' },
+  { selector: "CallExpression[callee.name=/^(eval|Function)$/], NewExpression[callee.name='Function']", message: 'The CSP forbids eval.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-runs/**', '.cache/**'] },
   js.configs.recommended,
@@ -27,6 +49,10 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', coreRestrictions] },
+  },
+  {
+    files: ['src/webview/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', webviewRestrictions], 'no-restricted-syntax': ['error', ...webviewNoMarkup] },
   },
   {
     files: ['**/*.mjs', 'test/**/*.ts'],

@@ -1,6 +1,8 @@
 // The one test entry point (`npm test`): runs every suite and ends with the line CI reads,
-// `N passed, N failed[, N skipped]`. Suites: `static` (type check and lint, one test each) and
-// `unit` (core and the local Feishu-like server, plain Node). Pass suite names to run a subset,
+// `N passed, N failed[, N skipped]`. Suites: `static` (type check and lint, one test each),
+// `unit` (core and the local Feishu-like server, plain Node), `webview` (the sidebar form in
+// headless Chromium, test/webview) and `integration` (the real VS Code extension host, see
+// test/integration/runTest.ts). Pass suite names to run a subset,
 // e.g. `node test/run.ts unit`.
 import { spawnSync } from 'node:child_process';
 import { run } from 'node:test';
@@ -62,9 +64,19 @@ const bin = (tool: string): string => join(root, '..', 'node_modules', '.bin', t
 const suites: Record<string, (totals: Totals) => Promise<void>> = {
   static: async (totals) => {
     runCommand('type check (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', '.'], totals);
+    runCommand('type check the webview, DOM lib (tsc --noEmit -p tsconfig.webview.json)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.webview.json'], totals);
     runCommand('lint, including the layering rule (eslint .)', bin('eslint'), ['.'], totals);
   },
   unit: (totals) => runNodeSuite(testFiles('unit'), totals),
+  webview: (totals) => runNodeSuite(testFiles('webview'), totals),
+  integration: async (totals) => {
+    // Loaded on demand: it pulls in esbuild, test-electron and playwright-core.
+    const { runIntegration } = await import('./integration/runTest.ts');
+    const counts = await runIntegration();
+    totals.passed += counts.passed;
+    totals.failed += counts.failed;
+    totals.skipped += counts.skipped;
+  },
 };
 
 const wanted = process.argv.slice(2);

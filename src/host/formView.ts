@@ -32,7 +32,7 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   readonly #service: BadgeService;
   readonly #credentials: CredentialStore;
   readonly #log: vscode.LogOutputChannel;
-  readonly #pending = new Map<string, AbortController>();
+  readonly #pending = new Map<string, { controller: AbortController; action: 'send' | 'clear' }>();
   readonly #disposables: vscode.Disposable[] = [];
   #view: vscode.WebviewView | undefined;
   #ready = false;
@@ -141,13 +141,15 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         const queued = this.#queue;
         this.#queue = [];
         this.#post({ type: 'state', state: await this.#hostState() });
+        // A view reloaded mid-request learns it is still running.
+        for (const [requestId, { action }] of this.#pending) this.#post({ type: 'busy', requestId, action });
         for (const item of queued) this.#post(item);
         return;
       }
       case 'send':
       case 'clear': {
         const controller = new AbortController();
-        this.#pending.set(message.requestId, controller);
+        this.#pending.set(message.requestId, { controller, action: message.type });
         this.#post({ type: 'busy', requestId: message.requestId, action: message.type });
         const options: SendOptions = { signal: controller.signal, silent: true };
         const result =
@@ -161,12 +163,12 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.#pending.delete(message.requestId);
         const final: BadgeCommandResult = result ?? { ok: false, attempts: 0, error: 'cancelled' };
         const raw = rawOf(final);
-        this.#post({ type: 'result', payload: { requestId: message.requestId, result: final, ...(raw === undefined ? {} : { raw }) } });
+        this.#post({ type: 'result', payload: { requestId: message.requestId, action: message.type, result: final, ...(raw === undefined ? {} : { raw }) } });
         await this.#postState();
         return;
       }
       case 'cancel':
-        this.#pending.get(message.requestId)?.abort();
+        this.#pending.get(message.requestId)?.controller.abort();
         return;
       case 'copy': {
         const exported = await this.#service.exportInput(draftToInput(message.draft), message.format);
@@ -200,7 +202,7 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   dispose(): void {
-    for (const controller of this.#pending.values()) controller.abort();
+    for (const { controller } of this.#pending.values()) controller.abort();
     for (const disposable of this.#disposables) disposable.dispose();
   }
 }

@@ -58,6 +58,8 @@ export interface HostState {
 /** A send's outcome as the form shows it. */
 export interface FormResult {
   requestId: string;
+  /** What was done, so a form reloaded mid-request still titles the answer right. */
+  action?: 'send' | 'clear';
   result: BadgeCommandResult;
   /** The raw response body, pretty-printed (never a token response). */
   raw?: string;

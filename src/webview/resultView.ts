@@ -1,0 +1,125 @@
+// Renders a send's outcome. Everything in a response is data from a server: it only ever becomes
+// text nodes (see dom.ts), so a message like `<img onerror=…>` shows as those characters.
+import type { BadgeCommandResult } from '../core/result.ts';
+import type { Locale } from '../core/types.ts';
+import type { FormResult } from '../shared/protocol.ts';
+import type { Child, IconName } from './dom.ts';
+import { el, icon, replace } from './dom.ts';
+import type { StringId } from './strings.ts';
+import { isStringId, t } from './strings.ts';
+
+export interface ResultActions {
+  copyLogId(logId: string): void;
+  openDocs(url: string): void;
+}
+
+// The host accepts only these (see protocol.ts); anything else is shown as text, not offered.
+const LOG_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const DOC_URL = /^https:\/\/open\.(feishu\.cn|larksuite\.com|larkoffice\.com)\//;
+
+function headline(result: BadgeCommandResult, action: 'send' | 'clear'): { text: StringId; tone: 'ok' | 'fail' | 'neutral'; icon: IconName } {
+  if (result.ok) return { text: action === 'clear' ? 'result.ok.clear' : 'result.ok.send', tone: 'ok', icon: 'pass' };
+  if (result.error === 'cancelled') return { text: 'result.error.cancelled', tone: 'neutral', icon: 'cancelled' };
+  const id = `result.error.${result.error ?? 'unknown'}`;
+  return { text: isStringId(id) ? id : 'result.error.unknown', tone: 'fail', icon: 'error' };
+}
+
+/** Raw bodies arrive pretty-printed; anything that is JSON is re-indented the same way regardless. */
+function pretty(raw: string): string {
+  try {
+    return JSON.stringify(JSON.parse(raw), null, 2);
+  } catch {
+    return raw;
+  }
+}
+
+function fact(dl: HTMLElement, term: string, ...value: Child[]): void {
+  dl.append(el('dt', {}, term), el('dd', {}, ...value));
+}
+
+export function renderResult(
+  container: HTMLElement,
+  formResult: FormResult | undefined,
+  action: 'send' | 'clear',
+  locale: Locale,
+  actions: ResultActions,
+): void {
+  if (formResult === undefined) {
+    replace(container, el('p', { class: 'muted' }, t('result.none', locale)));
+    return;
+  }
+  const { result, raw } = formResult;
+  const head = headline(result, action);
+  const parts: Child[] = [el('p', { class: `result-head ${head.tone}`, id: 'result-head' }, icon(head.icon), el('strong', {}, t(head.text, locale)))];
+
+  const facts = el('dl', { class: 'facts' });
+  if (result.httpStatus !== undefined) fact(facts, t('result.httpStatus', locale), String(result.httpStatus));
+  if (result.code !== undefined) fact(facts, t('result.code', locale), el('code', {}, String(result.code)));
+  if (result.msg !== undefined && result.msg !== '') fact(facts, t('result.msg', locale), result.msg);
+  if (result.durationMs !== undefined) fact(facts, t('result.duration', locale), t('result.durationValue', locale, { ms: result.durationMs }));
+  if (result.attempts > 0) fact(facts, t('result.attempts', locale), String(result.attempts));
+  if (result.version !== undefined) fact(facts, t('result.version', locale), el('code', {}, result.version));
+  if (result.logId !== undefined) {
+    const logId = result.logId;
+    const copy = LOG_ID.test(logId)
+      ? el('button', { type: 'button', class: 'secondary small', id: 'copy-log-id', 'aria-label': `${t('action.copyLogId', locale)} ${logId}` }, t('action.copyLogId', locale))
+      : undefined;
+    copy?.addEventListener('click', () => actions.copyLogId(logId));
+    fact(facts, t('result.logId', locale), el('code', { class: 'log-id' }, logId), copy);
+  }
+  if (facts.childElementCount > 0) parts.push(facts);
+
+  if (result.retries !== undefined && result.retries.length > 0) {
+    const items = result.retries.map((retry) => {
+      const reasonId = `retry.${retry.reason}`;
+      const status =
+        retry.httpStatus === undefined
+          ? ''
+          : retry.code === undefined
+            ? t('result.retryStatusHttp', locale, { httpStatus: retry.httpStatus })
+            : t('result.retryStatus', locale, { httpStatus: retry.httpStatus, code: retry.code });
+      const line = t('result.retry', locale, {
+        attempt: retry.attempt,
+        reason: isStringId(reasonId) ? t(reasonId, locale) : retry.reason,
+        status,
+        delay: Math.round(retry.delayMs),
+      });
+      const bump = retry.newVersion === undefined ? '' : t('result.retryNewVersion', locale, { version: retry.newVersion });
+      return el('li', {}, line + bump);
+    });
+    parts.push(el('h3', {}, t('result.retries', locale)), el('ul', { class: 'retries' }, ...items));
+  }
+
+  const guidance = result.ok ? undefined : result.guidance;
+  if (guidance !== undefined) {
+    const box = el('div', { class: 'guidance' }, el('h3', {}, guidance.title));
+    if (guidance.explanation !== '') box.append(el('p', {}, guidance.explanation));
+    if (guidance.steps.length > 0) {
+      box.append(el('h4', {}, t('result.steps', locale)), el('ol', {}, ...guidance.steps.map((step) => el('li', {}, step))));
+    }
+    if (DOC_URL.test(guidance.docUrl)) {
+      const url = guidance.docUrl;
+      const link = el('a', { href: url, class: 'doc-link', id: 'open-docs', title: url }, t('action.openDocs', locale));
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        actions.openDocs(url);
+      });
+      box.append(el('p', {}, link));
+    } else if (guidance.docUrl !== '') {
+      box.append(el('p', { class: 'muted' }, guidance.docUrl));
+    }
+    parts.push(box);
+  }
+
+  if (result.issues !== undefined && result.issues.length > 0) {
+    const items = result.issues.map((issue) =>
+      el('li', { class: issue.severity }, issue.path === '' ? '' : el('code', {}, issue.path), issue.path === '' ? '' : ' ', issue.message),
+    );
+    parts.push(el('h3', {}, t('result.issues', locale)), el('ul', { class: 'issues' }, ...items));
+  }
+
+  if (raw !== undefined && raw !== '') {
+    parts.push(el('details', { class: 'raw' }, el('summary', {}, t('result.raw', locale)), el('pre', { class: 'code', id: 'result-raw' }, pretty(raw))));
+  }
+  replace(container, ...parts);
+}

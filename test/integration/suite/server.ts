@@ -1,0 +1,44 @@
+// The local Feishu-like server (test/support/feishuServer.ts), started inside the extension host
+// so the extension's real network code talks to it over loopback HTTP. Every app secret it is
+// configured with and every token it issues or accepts is recorded for the leak check.
+import { DEFAULT_APP, startFeishuServer } from '../../support/feishuServer.ts';
+import type { FeishuServer, FeishuServerOptions } from '../../support/feishuServer.ts';
+import { recordSecret } from './secrets.ts';
+
+const running = new Set<FeishuServer>();
+
+function recordIssued(server: FeishuServer): void {
+  for (const token of server.issuedTokens()) recordSecret(token);
+}
+
+/** Starts a server for a suite; `closeSuiteServers()` (called by the suite index) closes leftovers. */
+export async function startSuiteServer(options: FeishuServerOptions = {}): Promise<FeishuServer> {
+  for (const app of options.apps ?? [DEFAULT_APP]) recordSecret(app.appSecret);
+  const server = await startFeishuServer(options);
+  running.add(server);
+  // reset() and close() forget issued tokens: record them first. addToken() accepts foreign tokens.
+  const { reset, close, addToken } = server;
+  server.reset = () => {
+    recordIssued(server);
+    reset();
+  };
+  server.close = () => {
+    recordIssued(server);
+    running.delete(server);
+    return close();
+  };
+  server.addToken = (token, appId, expireSeconds) => {
+    recordSecret(token);
+    addToken(token, appId, expireSeconds);
+  };
+  return server;
+}
+
+export async function closeSuiteServers(): Promise<void> {
+  await Promise.all([...running].map((server) => server.close()));
+}
+
+/** Records what every running server has issued so far (also done on close). */
+export function recordServerSecrets(): void {
+  for (const server of running) recordIssued(server);
+}
