@@ -69,6 +69,7 @@ const suites: Record<string, (totals: Totals) => Promise<void>> = {
   },
   unit: (totals) => runNodeSuite(testFiles('unit'), totals),
   webview: (totals) => runNodeSuite(testFiles('webview'), totals),
+  e2e: (totals) => runNodeSuite(testFiles('e2e'), totals),
   integration: async (totals) => {
     // Loaded on demand: it pulls in esbuild, test-electron and playwright-core.
     const { runIntegration } = await import('./integration/runTest.ts');

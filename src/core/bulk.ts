@@ -202,6 +202,10 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
   const users = [...byUser.values()];
   let next = 0;
   const maxRequeues = options.maxRequeues ?? 5;
+  const cancellableGate: AttemptGate = {
+    acquire: () => pacer.acquire(options.signal),
+    release: (outcome) => pacer.release(outcome),
+  };
 
   const sendOne = async (entry: BulkPlan['valid'][number]): Promise<void> => {
     const key = checkpointKey(entry.index, entry.badge);
@@ -215,7 +219,10 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
     }
     let result: BadgeCommandResult;
     for (let requeue = 0; ; requeue++) {
-      const sent = await client.setBadge(entry.badge, { gate: pacer, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+      // Cancelling stops new attempts (the gate refuses them) but lets a request already on the
+      // wire finish and be recorded: aborting it would leave the user's state unknown, and a
+      // resumed run would send it again.
+      const sent = await client.setBadge(entry.badge, { gate: cancellableGate });
       result = toCommandResult(sent);
       const rateLimited = sent.kind === 'api-error' && (sent.httpStatus === 429 || sent.code === CODE_RATE_LIMITED);
       if (!rateLimited || requeue >= maxRequeues) break;

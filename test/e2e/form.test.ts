@@ -1,0 +1,171 @@
+// End to end in the real workbench: code-server with the packaged extension, driven by headless
+// Chromium like a person would. Credentials go in through the command palette; the form is filled
+// inside the actual webview; the local Feishu-like server (in this process) checks what arrived.
+// Screenshots (dark and light, a success and an error) go to .test-runs/screenshots, or to docs/
+// with UPDATE_SCREENSHOTS=1.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { guidanceFor } from '../../src/core/catalog.ts';
+import { closeBrowser, launchBrowser } from '../integration/codeServer.ts';
+import { repoRoot } from '../integration/provision.ts';
+import { startSandbox } from '../sandbox/sandbox.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
+
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(repoRoot, 'docs') : join(repoRoot, '.test-runs', 'screenshots');
+
+describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
+  let sandbox: Sandbox;
+  let context: BrowserContext;
+  let page: Page;
+  let form: Frame;
+
+  before(async () => {
+    sandbox = await startSandbox({ log: () => undefined });
+    context = await launchBrowser({
+      chromium: sandbox.provisioned.chromium,
+      profileDir: join(sandbox.dir, 'chromium'),
+      env: sandbox.session.env,
+      viewport: { width: 1280, height: 1000 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    setTheme('Default Dark Modern');
+    await page.goto(sandbox.url, { timeout: 60_000 });
+    await page.locator('.monaco-workbench.vs-dark .part.statusbar').waitFor({ state: 'visible', timeout: 90_000 });
+    // The extension's contributions are in once its activity-bar entry shows.
+    await page.locator('.part.activitybar .action-item a[aria-label^="Feishu Badge"]').first().waitFor({ timeout: 60_000 });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await closeBrowser(context);
+    await sandbox?.stop();
+  });
+
+  function setTheme(theme: string): void {
+    const settingsFile = join(sandbox.dir, 'ud', 'User', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+  }
+
+  async function palette(command: string): Promise<void> {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${command}`);
+    // Click the row itself: Enter could pick whatever was first before the filter applied.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().click({ timeout: 15_000 });
+  }
+
+  async function answer(step: string, text: string): Promise<void> {
+    // The widget is reused between steps: wait for this step's title before typing.
+    const title = page.locator('.quick-input-widget .quick-input-title', { hasText: step });
+    await title.waitFor({ timeout: 15_000 });
+    const input = page.locator('.quick-input-widget input');
+    await input.fill(text);
+    for (let tries = 0; tries < 5; tries++) {
+      if ((await input.inputValue()) !== text) await input.fill(text);
+      await page.keyboard.press('Enter');
+      // Enter is ignored while the extension host is still validating: try again until the step moves on.
+      const moved = await title.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false);
+      if (moved) return;
+    }
+    throw new Error(`quick input step ${step} did not accept the input`);
+  }
+
+  async function formFrame(): Promise<Frame> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      for (const frame of page.frames()) {
+        if ((await frame.locator('#userId').count().catch(() => 0)) > 0) return frame;
+      }
+      await page.waitForTimeout(200);
+    }
+    throw new Error('the form webview did not render');
+  }
+
+  /** Types a user, clicks Send and waits until this request's answer (by its log ID) is shown. */
+  async function send(userId: string): Promise<string> {
+    const before = sandbox.feishu.badgeRequests().length;
+    await form.locator('#userId').fill(userId);
+    await form.locator('#send').click();
+    const deadline = Date.now() + 30_000;
+    let logId: string | undefined;
+    while (Date.now() < deadline) {
+      const request = sandbox.feishu.badgeRequests()[before];
+      if (request !== undefined && request.status !== 0) logId = request.logId;
+      if (logId !== undefined && (await form.locator('#result').innerText()).includes(logId)) return logId;
+      await page.waitForTimeout(100);
+    }
+    throw new Error(`no answer shown for ${userId} (request ${logId === undefined ? 'not received' : `answered, log ID ${logId}`})`);
+  }
+
+  async function shot(name: string): Promise<void> {
+    await form.locator('#result').scrollIntoViewIfNeeded();
+    await page.locator('.part.sidebar').screenshot({ path: join(SHOTS, `${name}.png`) });
+  }
+
+  test('credentials entered through the palette are verified against the server', async () => {
+    await palette('Feishu Badge: Configure Credentials');
+    await answer('(1/2)', sandbox.app.appId);
+    await answer('(2/2)', sandbox.app.appSecret);
+    await page.getByText('Connected: the credentials work.').first().waitFor({ timeout: 30_000 });
+    const tokenRequest = sandbox.feishu.tokenRequests().at(-1);
+    assert.deepEqual(tokenRequest?.body, { app_id: sandbox.app.appId, app_secret: sandbox.app.appSecret });
+    assert.equal(tokenRequest?.code, 0);
+  });
+
+  test('filling the form and clicking Send sends exactly that body, and success is shown', async () => {
+    await palette('Feishu Badge: Open Badge Form');
+    form = await formFrame();
+    await form.locator('#pcWebApp').fill('7');
+    await form.locator('#pcGadget').fill('2');
+    await form.locator('#extra').fill('{"source":"e2e"}');
+    const before = sandbox.feishu.badgeRequests().length;
+    const logId = await send('ou_sandbox_bob');
+    const request = sandbox.feishu.badgeRequests()[before];
+    assert.equal(request?.logId, logId);
+    assert.ok(request, 'the server received the request');
+    const body = request.body as { version: string };
+    assert.match(body.version, /^\d{13,}$/);
+    assert.deepEqual(request.body, {
+      user_id: 'ou_sandbox_bob',
+      version: body.version,
+      extra: '{"source":"e2e"}',
+      pc: { web_app: 7, gadget: 2 },
+      mobile: { web_app: 7, gadget: 2 },
+    });
+    assert.equal(request.query.user_id_type, 'open_id');
+    assert.match(request.headers.authorization ?? '', /^Bearer t-/);
+    assert.match((await form.locator('#result-head').getAttribute('class')) ?? '', /\bok\b/);
+    await shot('form-dark-success');
+  });
+
+  test('a user the app is invisible to shows the 213007 guidance inline', async () => {
+    await send('ou_sandbox_invisible');
+    assert.match((await form.locator('#result-head').getAttribute('class')) ?? '', /\bfail\b/);
+    const text = await form.locator('#result').innerText();
+    const guidance = guidanceFor({ kind: 'api', code: 213007 }, 'en');
+    assert.equal(sandbox.feishu.badgeRequests().at(-1)?.code, 213007);
+    assert.ok(text.includes('213007'));
+    assert.ok(text.includes(guidance.title), `guidance title "${guidance.title}" shown`);
+    assert.ok(guidance.steps.slice(0, -1).every((step) => text.includes(step)), 'every step shown');
+    await shot('form-dark-error');
+  });
+
+  test('light theme: the same form, success and error', async () => {
+    await palette('Preferences: Color Theme');
+    await page.locator('.quick-input-widget input').fill('Light Modern');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().click({ timeout: 15_000 });
+    await page.locator('.monaco-workbench.vs').waitFor({ timeout: 20_000 });
+    form = await formFrame();
+    await send('ou_sandbox_alice');
+    assert.match((await form.locator('#result-head').getAttribute('class')) ?? '', /\bok\b/);
+    await shot('form-light-success');
+    await send('ou_sandbox_invisible');
+    assert.match((await form.locator('#result-head').getAttribute('class')) ?? '', /\bfail\b/);
+    await shot('form-light-error');
+  });
+});
