@@ -103,6 +103,8 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
   }
 
   async function shot(name: string): Promise<void> {
+    // Let the host's estimate of the next automatic version reach the preview first.
+    await form.locator('#preview-body', { hasNotText: '(automatic)' }).waitFor({ timeout: 3_000 }).catch(() => undefined);
     await form.locator('#result').scrollIntoViewIfNeeded();
     await page.locator('.part.sidebar').screenshot({ path: join(SHOTS, `${name}.png`) });
   }
