@@ -3,7 +3,7 @@ import { DEFAULT_RETRY_POLICY, decideRetry, sleep } from './retry.ts';
 import type { RetryPolicyOptions } from './retry.ts';
 import type { ValidBadge } from './schema.ts';
 import type { TokenManager } from './token.ts';
-import type { BadgeBody, BadgeRequest, BadgeResult, Outcome, RetryRecord } from './types.ts';
+import type { BadgeBody, BadgeResult, Outcome, RetryRecord } from './types.ts';
 import { versionKey } from './versions.ts';
 import type { VersionClock } from './versions.ts';
 
@@ -87,12 +87,15 @@ export class BadgeClient {
     let attempts = 0;
     let versionBumped = false;
     let tokenRefreshed = false;
-    const request = (): BadgeRequest => ({ userIdType: badge.userIdType, body: { ...badge.body, version } as BadgeBody });
+    let body = { ...badge.body, version } as BadgeBody;
+    const query = { user_id_type: badge.userIdType };
     const done = (result: Outcome | { kind: 'token-error'; cause: Exclude<Outcome, { kind: 'success' }> }): BadgeResult =>
-      ({ ...result, version, attempts, durationMs: this.#now() - started, retries, request: request() }) as BadgeResult;
+      ({ ...result, version, attempts, durationMs: this.#now() - started, retries, request: { userIdType: badge.userIdType, body } }) as BadgeResult;
 
     for (;;) {
-      const token = await tokens.getToken(signal);
+      // The cached token is read synchronously: most calls never wait on the token manager.
+      const cachedToken = tokens.cached();
+      const token = cachedToken === undefined ? await tokens.getToken(signal) : { ok: true as const, token: cachedToken };
       if (!token.ok) {
         return token.failure.kind === 'cancelled' ? done(token.failure) : done({ kind: 'token-error', cause: token.failure });
       }
@@ -101,8 +104,8 @@ export class BadgeClient {
       }
       attempts++;
       const attemptStarted = this.#now();
-      const outcome = await transport.post(BADGE_PATH, request().body, {
-        query: { user_id_type: badge.userIdType },
+      const outcome = await transport.post(BADGE_PATH, body, {
+        query,
         headers: { authorization: `Bearer ${token.token}` },
         ...(signal === undefined ? {} : { signal }),
       });
@@ -138,6 +141,7 @@ export class BadgeClient {
       if (decision.bumpVersion === true) {
         versionBumped = true;
         version = versions.next(key, version);
+        body = { ...body, version };
         record.newVersion = version;
       }
       retries.push(record);

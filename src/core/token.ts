@@ -77,6 +77,13 @@ export class TokenManager {
     return this.#fetches;
   }
 
+  /** The token, when one is cached and fresh (or pasted); never fetches. */
+  cached(): string | undefined {
+    if (this.#source.kind === 'manual') return this.#source.token;
+    const cached = this.#cached;
+    return cached !== undefined && this.#now() < cached.expiresAt ? cached.token : undefined;
+  }
+
   getToken(signal?: AbortSignal): Promise<TokenResult> {
     if (this.#source.kind === 'manual') {
       return Promise.resolve({ ok: true, token: this.#source.token, fromCache: true });
