@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerBulkCommand } from './host/bulkCommand.ts';
 import { registerCommands } from './host/commandHandlers.ts';
 import { CredentialStore } from './host/credentials.ts';
 import { FORM_VIEW_ID, FormViewProvider } from './host/formView.ts';
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
     service,
     statusBar,
     ...registerCommands({ service, statusBar, log, refreshStatus }),
+    registerBulkCommand(service, context.globalState, log),
     form,
     vscode.window.registerWebviewViewProvider(FORM_VIEW_ID, form, { webviewOptions: { retainContextWhenHidden: false } }),
     service.onDidChange(() => void refreshStatus()),

@@ -1,10 +1,11 @@
+import { describeResult, guidanceFor } from './catalog.ts';
 import type { AttemptGate, BadgeClient } from './client.ts';
 import { CODE_RATE_LIMITED, sleep } from './retry.ts';
 import { toCommandResult } from './result.ts';
 import type { BadgeCommandResult } from './result.ts';
 import { validateBadge } from './schema.ts';
 import type { ValidBadge, ValidationIssue } from './schema.ts';
-import type { Outcome, UserIdType } from './types.ts';
+import type { Locale, Outcome, UserIdType } from './types.ts';
 
 export interface PacerOptions {
   /** Most attempts in flight at once. */
@@ -157,6 +158,8 @@ export interface BulkOptions {
   pacer?: RatePacer;
   /** How many times an item that ended rate-limited goes back in the queue. */
   maxRequeues?: number;
+  /** When given, each failure carries the catalog's guidance in this language. */
+  locale?: Locale;
 }
 
 export interface BulkSummary {
@@ -224,6 +227,8 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
       // resumed run would send it again.
       const sent = await client.setBadge(entry.badge, { gate: cancellableGate });
       result = toCommandResult(sent);
+      const described = describeResult(sent);
+      if (options.locale !== undefined && described !== undefined) result.guidance = guidanceFor(described, options.locale);
       const rateLimited = sent.kind === 'api-error' && (sent.httpStatus === 429 || sent.code === CODE_RATE_LIMITED);
       if (!rateLimited || requeue >= maxRequeues) break;
     }

@@ -103,3 +103,24 @@ export function itemsForUsers(text: string, counts: { pc?: Record<string, number
   const ids = [...new Set(text.split(/[\s,，;]+/).map((id) => id.trim()).filter((id) => id !== ''))];
   return ids.map((id) => ({ user_id: id, ...(userIdType === undefined ? {} : { user_id_type: userIdType }), ...counts }));
 }
+
+/** Per-user results as CSV: failures carry the code, the log ID and what to do about them. */
+export function bulkResultsCsv(
+  results: ReadonlyArray<{ index: number; userId: string; userIdType: string; status: string; result?: { ok: boolean; code?: number; httpStatus?: number; logId?: string; attempts: number; version?: string; error?: string; msg?: string; guidance?: { title: string; steps: readonly string[] } }; issues?: ReadonlyArray<{ path: string; id: string }> }>,
+): string {
+  const rows = results.map((item) => ({
+    row: item.index + 1,
+    user_id: item.userId,
+    user_id_type: item.userIdType,
+    status: item.status,
+    code: item.result?.code ?? '',
+    http_status: item.result?.httpStatus ?? '',
+    log_id: item.result?.logId ?? '',
+    attempts: item.result?.attempts ?? 0,
+    version: item.result?.version ?? '',
+    error: item.result?.error ?? (item.issues === undefined ? '' : 'validation'),
+    message: item.result?.msg ?? (item.issues ?? []).map((issue) => `${issue.path || 'body'}: ${issue.id}`).join('; '),
+    guidance: item.result?.ok === true || item.result?.guidance === undefined ? '' : [item.result.guidance.title, ...item.result.guidance.steps].join(' | '),
+  }));
+  return Papa.unparse(rows, { columns: ['row', 'user_id', 'user_id_type', 'status', 'code', 'http_status', 'log_id', 'attempts', 'version', 'error', 'message', 'guidance'] });
+}

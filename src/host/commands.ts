@@ -6,6 +6,7 @@ export const COMMANDS = {
   testConnection: 'feishuBadge.testConnection',
   setBadge: 'feishuBadge.setBadge',
   clearBadge: 'feishuBadge.clearBadge',
+  bulkSetBadges: 'feishuBadge.bulkSetBadges',
   copyLastRequestAsCurl: 'feishuBadge.copyLastRequestAsCurl',
   showLog: 'feishuBadge.showLog',
   openForm: 'feishuBadge.openForm',

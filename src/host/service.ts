@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { describeOutcome, describeResult, guidanceFor, normalizeLocale } from '../core/catalog.ts';
 import type { FailureDescriptor, Guidance } from '../core/catalog.ts';
+import { runBulk } from '../core/bulk.ts';
+import type { BulkOptions, BulkSummary } from '../core/bulk.ts';
 import { BADGE_PATH, BadgeClient } from '../core/client.ts';
 import { checkConnection } from '../core/connection.ts';
 import { toCurl, toHttpFile } from '../core/export.ts';
@@ -245,6 +247,17 @@ export class BadgeService implements vscode.Disposable {
     const event: SendEvent = { result: commandResult, ...(guidance === undefined ? {} : { guidance }), ...target };
     this.#sent.fire(event);
     return event;
+  }
+
+  /** A bulk run through the same client (versions, tokens, retries) as single sends. */
+  async bulk(items: readonly unknown[], options: Omit<BulkOptions, 'locale'>): Promise<BulkSummary | { error: 'no-credentials' | 'bad-settings'; msg: string }> {
+    const core = await this.#ensureCore();
+    if (!core.ok) return { error: core.error, msg: core.message };
+    const summary = await runBulk(core.core.client, items, { ...options, locale: this.locale });
+    const last = summary.results.findLast((item) => item.result !== undefined);
+    if (last !== undefined) await this.#remember({ userId: last.userId, userIdType: last.userIdType as UserIdType });
+    this.#changed.fire();
+    return summary;
   }
 
   async testConnection(signal?: AbortSignal): Promise<ConnectionResult & { guidance?: Guidance }> {

@@ -1,14 +1,92 @@
 // The local Feishu-like server in its own process, so the clients being measured do not share
-// an event loop with it. Answers IPC requests for its counters.
+// an event loop with it. Answers IPC requests for its counters, and for a fresh state between
+// contenders of the bulk run (rate limit, per-code counts). Its client side is serverProcess.ts.
 import { startFeishuServer } from '../support/feishuServer.ts';
+import type { RateLimit } from '../support/feishuServer.ts';
+
+export type BenchServerRequest =
+  | { type: 'stats' }
+  | { type: 'clear' }
+  /** Everything forgotten (tokens, versions, windows, requests), then the given rate limit applied. */
+  | { type: 'reset'; rateLimit?: RateLimit }
+  | { type: 'report' }
+  | { type: 'close' };
+
+export interface BenchStats {
+  type: 'stats';
+  tokenRequests: number;
+  badgeRequests: number;
+}
+
+/** What the server saw since the last reset. */
+export interface BenchReport {
+  type: 'report';
+  tokenRequests: number;
+  badgeRequests: number;
+  /** Badge answers by API code ('0' for success, 'none' for answers without one). */
+  byCode: Record<string, number>;
+  /** Distinct users with at least one successful set. */
+  usersSet: number;
+  /** Arrival of the first and last badge request (ms since epoch), 0 when there were none. */
+  firstAt: number;
+  lastAt: number;
+  /** Most badge requests that arrived within any span of one rate-limit window (sliding). */
+  peakPerWindow: number;
+  /** Most successful badge requests within any span of one rate-limit window (sliding). */
+  peakAcceptedPerWindow: number;
+}
 
 const server = await startFeishuServer();
-process.on('message', (message: { type: 'stats' | 'clear' | 'close' }) => {
+let windowMs = 1000;
+
+/** The most timestamps (sorted) that fall within any span of `span` ms. */
+function peak(times: number[], span: number): number {
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while ((times[end] ?? 0) - (times[start] ?? 0) >= span) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+function report(): BenchReport {
+  const badges = server.badgeRequests();
+  const byCode: Record<string, number> = {};
+  const users = new Set<string>();
+  for (const request of badges) {
+    const code = request.code === undefined ? 'none' : String(request.code);
+    byCode[code] = (byCode[code] ?? 0) + 1;
+    if (request.code === 0) users.add((request.body as { user_id: string }).user_id);
+  }
+  const times = badges.map((r) => r.receivedAt).sort((a, b) => a - b);
+  const accepted = badges.filter((r) => r.code === 0).map((r) => r.receivedAt).sort((a, b) => a - b);
+  return {
+    type: 'report',
+    tokenRequests: server.tokenRequests().length,
+    badgeRequests: badges.length,
+    byCode,
+    usersSet: users.size,
+    firstAt: times[0] ?? 0,
+    lastAt: times.at(-1) ?? 0,
+    peakPerWindow: peak(times, windowMs),
+    peakAcceptedPerWindow: peak(accepted, windowMs),
+  };
+}
+
+process.on('message', (message: BenchServerRequest) => {
   if (message.type === 'stats') {
-    process.send?.({ type: 'stats', tokenRequests: server.tokenRequests().length, badgeRequests: server.badgeRequests().length });
+    process.send?.({ type: 'stats', tokenRequests: server.tokenRequests().length, badgeRequests: server.badgeRequests().length } satisfies BenchStats);
   } else if (message.type === 'clear') {
     server.clearRequests();
     process.send?.({ type: 'cleared' });
+  } else if (message.type === 'reset') {
+    server.reset();
+    server.setRateLimit(message.rateLimit);
+    windowMs = message.rateLimit?.windowMs ?? 1000;
+    process.send?.({ type: 'reset' });
+  } else if (message.type === 'report') {
+    process.send?.(report());
   } else {
     void server.close().then(() => process.exit(0));
   }

@@ -1,0 +1,228 @@
+import * as vscode from 'vscode';
+import { planBulk } from '../core/bulk.ts';
+import type { BulkCheckpoint, BulkItemResult, BulkSummary } from '../core/bulk.ts';
+import { bulkResultsCsv, itemsForUsers, parseBulkCsv, parseBulkJson } from '../core/bulkInput.ts';
+import type { RowProblem } from '../core/bulkInput.ts';
+import { formatMessage } from '../core/messages.ts';
+import { parseCounts } from '../core/quickInput.ts';
+import { COMMANDS } from './commands.ts';
+import type { BadgeService } from './service.ts';
+
+const CHECKPOINT_KEY = 'feishuBadge.bulk.checkpoint';
+
+interface StoredCheckpoint {
+  runId: string;
+  done: string[];
+}
+
+/** What `feishuBadge.bulkSetBadges` returns. */
+export interface BulkCommandResult {
+  total: number;
+  /** Set successfully in this run. */
+  ok: number;
+  failed: number;
+  /** Already done in an earlier, interrupted run of the same items: not sent again. */
+  skipped: number;
+  cancelled?: boolean;
+  dryRun?: boolean;
+  /** Items that would be sent (dry run). */
+  valid?: number;
+  error?: 'validation' | 'no-credentials' | 'bad-settings';
+  msg?: string;
+  results: BulkItemResult[];
+}
+
+/** FNV-1a over the items and the target API: the same list to the same place resumes. */
+function runIdOf(items: readonly unknown[], where: string): string {
+  let hash = 0x811c9dc5;
+  const text = `${where}\n${JSON.stringify(items)}`;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `${hash.toString(16)}-${items.length}`;
+}
+
+/** The checkpoint of the current run lives in globalState, so a window reload mid-run can resume. */
+function globalStateCheckpoint(memento: vscode.Memento, runId: string): BulkCheckpoint & { readonly resumable: number } {
+  const stored = memento.get<StoredCheckpoint>(CHECKPOINT_KEY);
+  const done = new Set(stored?.runId === runId ? stored.done : []);
+  let writing = Promise.resolve();
+  return {
+    resumable: done.size,
+    isDone: (key) => done.has(key),
+    markDone: (key) => {
+      done.add(key);
+      // Writes are chained so the last state always wins.
+      writing = writing.then(() => memento.update(CHECKPOINT_KEY, { runId, done: [...done] } satisfies StoredCheckpoint));
+      return writing;
+    },
+  };
+}
+
+function describeProblems(problems: RowProblem[]): string {
+  return problems
+    .slice(0, 3)
+    .map((problem) => vscode.l10n.t('line {0}: {1}', problem.line, problem.detail))
+    .join('; ');
+}
+
+async function askItems(service: BadgeService): Promise<{ items: unknown[]; problems: RowProblem[] } | undefined> {
+  const paste = vscode.l10n.t('Paste user IDs (one set of counts for all)');
+  const file = vscode.l10n.t('Open a CSV or JSON file (counts per user)');
+  const choice = await vscode.window.showQuickPick([paste, file], { title: vscode.l10n.t('Bulk Set Badges'), ignoreFocusOut: true });
+  if (choice === undefined) return undefined;
+  if (choice === file) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      filters: { [vscode.l10n.t('CSV or JSON')]: ['csv', 'json'] },
+      openLabel: vscode.l10n.t('Use for bulk badges'),
+    });
+    const uri = picked?.[0];
+    if (uri === undefined) return undefined;
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    const parsed = uri.path.toLowerCase().endsWith('.json') ? parseBulkJson(text) : parseBulkCsv(text);
+    return { items: parsed.items, problems: parsed.problems };
+  }
+  const ids = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Bulk Set Badges (1/2)'),
+    prompt: vscode.l10n.t('User IDs ({0}), separated by spaces, commas or new lines.', service.settings.userIdType),
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Enter at least one user ID.') : undefined),
+  });
+  if (ids === undefined) return undefined;
+  const counts = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Bulk Set Badges (2/2)'),
+    prompt: vscode.l10n.t('Counts: one number for the web app badge on PC and mobile, or four: PC web app, PC mini program, mobile web app, mobile mini program.'),
+    value: '1',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const parsed = parseCounts(value);
+      return parsed.ok ? undefined : formatMessage(parsed.id, service.locale);
+    },
+  });
+  const parsed = counts === undefined ? undefined : parseCounts(counts);
+  if (parsed === undefined || !parsed.ok) return undefined;
+  return { items: itemsForUsers(ids, { pc: parsed.pc, mobile: parsed.mobile }, service.settings.userIdType), problems: [] };
+}
+
+async function showResults(summary: BulkSummary): Promise<void> {
+  const csv = bulkResultsCsv(summary.results);
+  const document = await vscode.workspace.openTextDocument({ content: csv, language: 'csv' });
+  await vscode.window.showTextDocument(document, { preview: false });
+}
+
+async function exportResults(summary: BulkSummary): Promise<void> {
+  const uri = await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: vscode.l10n.t('Export results') });
+  if (uri === undefined) return;
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${bulkResultsCsv(summary.results)}\n`));
+}
+
+export function registerBulkCommand(service: BadgeService, memento: vscode.Memento, log: vscode.LogOutputChannel): vscode.Disposable {
+  /** `options.signal`: in-process callers (and tests) can cancel a run as the progress notification does. */
+  const bulkSetBadges = async (args?: unknown, options?: { signal?: AbortSignal }): Promise<BulkCommandResult | undefined> => {
+    const interactive = args === undefined;
+    let items: unknown[];
+    let concurrency = 4;
+    let dryRun = false;
+    let problems: RowProblem[] = [];
+    if (interactive) {
+      const asked = await askItems(service);
+      if (asked === undefined) return undefined;
+      items = asked.items;
+      problems = asked.problems;
+    } else {
+      const record = typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {};
+      if (!Array.isArray(record.items)) {
+        return { total: 0, ok: 0, failed: 0, skipped: 0, error: 'validation', msg: vscode.l10n.t('Pass { items: [...], concurrency?, dryRun? }.'), results: [] };
+      }
+      items = record.items;
+      if (typeof record.concurrency === 'number' && Number.isFinite(record.concurrency)) concurrency = Math.min(16, Math.max(1, Math.floor(record.concurrency)));
+      dryRun = record.dryRun === true;
+    }
+
+    // Everything is validated before anything is sent.
+    const plan = planBulk(items);
+    const invalidText = plan.invalid
+      .slice(0, 3)
+      .map((item) => {
+        const issue = item.issues?.[0];
+        return `#${item.index + 1} ${item.userId || '?'}: ${issue === undefined ? '' : formatMessage(issue.id, service.locale, issue.params)}`;
+      })
+      .join('\n');
+    if (dryRun) {
+      return { dryRun: true, total: plan.total, ok: 0, valid: plan.valid.length, failed: plan.invalid.length, skipped: 0, results: plan.invalid };
+    }
+    if (plan.valid.length === 0) {
+      const msg = vscode.l10n.t('Nothing to send: {0} item(s), none valid.', plan.total);
+      if (interactive) void vscode.window.showErrorMessage(msg, { modal: true, detail: [invalidText, describeProblems(problems)].filter((t) => t !== '').join('\n') });
+      return { total: plan.total, ok: 0, failed: plan.invalid.length, skipped: 0, error: 'validation', msg, results: plan.invalid };
+    }
+    const base = service.baseUrl();
+    const runId = runIdOf(items, base.ok ? base.baseUrl : '');
+    const checkpoint = globalStateCheckpoint(memento, runId);
+    if (interactive) {
+      const send = vscode.l10n.t('Send {0}', plan.valid.length - checkpoint.resumable);
+      const detail = [
+        vscode.l10n.t('{0} valid, {1} invalid (not sent), {2} unreadable line(s).', plan.valid.length, plan.invalid.length, problems.length),
+        checkpoint.resumable > 0 ? vscode.l10n.t('{0} were already set by an interrupted run of this list and will be skipped.', checkpoint.resumable) : '',
+        invalidText,
+        describeProblems(problems),
+      ]
+        .filter((line) => line !== '')
+        .join('\n');
+      const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Bulk set badges for {0} user(s)?', plan.valid.length), { modal: true, detail }, send);
+      if (answer !== send) return undefined;
+    }
+
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Bulk badges'), cancellable: true },
+      (progress, token) => {
+        const controller = new AbortController();
+        const subscription = token.onCancellationRequested(() => controller.abort());
+        options?.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+        if (options?.signal?.aborted === true) controller.abort();
+        let reported = 0;
+        return service
+          .bulk(items, {
+            concurrency,
+            signal: controller.signal,
+            checkpoint,
+            onProgress: (p) => {
+              const fraction = p.total === 0 ? 0 : (p.done / p.total) * 100;
+              progress.report({ message: vscode.l10n.t('{0}/{1} · {2} set · {3} failed · {4} skipped', p.done, p.total, p.ok, p.failed, p.skipped), increment: fraction - reported });
+              reported = fraction;
+            },
+          })
+          .finally(() => subscription.dispose());
+      },
+    );
+    if ('error' in summary) {
+      if (interactive) void vscode.window.showErrorMessage(summary.msg);
+      return { total: plan.total, ok: 0, failed: 0, skipped: 0, error: summary.error, msg: summary.msg, results: [] };
+    }
+    if (!summary.cancelled) {
+      await memento.update(CHECKPOINT_KEY, undefined);
+    }
+    log.info(`bulk: ${summary.total} items, ${summary.ok} set, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.rateLimited} rate-limited answers, ${summary.durationMs}ms${summary.cancelled ? ', cancelled' : ''}`);
+    const text = summary.cancelled
+      ? vscode.l10n.t('Bulk run cancelled: {0} set, {1} failed. Run the same list again to resume.', summary.ok, summary.failed)
+      : vscode.l10n.t('Bulk run done: {0} set, {1} failed, {2} skipped.', summary.ok, summary.failed, summary.skipped);
+    const show = vscode.l10n.t('Show Results');
+    const exportCsv = vscode.l10n.t('Export CSV…');
+    void (summary.failed > 0 ? vscode.window.showWarningMessage(text, show, exportCsv) : vscode.window.showInformationMessage(text, show, exportCsv)).then((choice) => {
+      if (choice === show) return showResults(summary);
+      if (choice === exportCsv) return exportResults(summary);
+      return undefined;
+    });
+    return {
+      total: summary.total,
+      ok: summary.ok,
+      failed: summary.failed,
+      skipped: summary.skipped,
+      cancelled: summary.cancelled,
+      results: summary.results,
+    };
+  };
+  return vscode.commands.registerCommand(COMMANDS.bulkSetBadges, bulkSetBadges);
+}
