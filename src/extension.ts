@@ -25,17 +25,19 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
     const settings = service.settings;
     const target = service.target;
     const hasCredentials = (credentials.known ?? (await credentials.get()) !== undefined) === true;
-    const current = statusBar.state;
     if (!settings.statusBarEnabled || !hasCredentials || target === undefined) {
       statusBar.update({ kind: 'hidden' });
       return;
     }
     const domain = settings.domain === 'custom' ? settings.customBaseUrl : settings.domain;
-    if (current.kind === 'busy' || current.kind === 'done') {
-      if (current.target.userId === target.userId && current.domain === domain) return;
+    const remembered = await service.remembered(target);
+    const latest = statusBar.state; // the await above may have let a click change it
+    if ((latest.kind === 'busy' || latest.kind === 'done') && latest.target.userId === target.userId && latest.domain === domain) {
+      if (latest.kind === 'done') statusBar.update({ ...latest, ...(remembered === undefined ? {} : { remembered }) });
+      return;
     }
-    const last = current.kind === 'hidden' ? undefined : current.last;
-    statusBar.update({ kind: 'idle', target, domain, ...(last === undefined ? {} : { last }) });
+    const last = latest.kind === 'hidden' ? undefined : latest.last;
+    statusBar.update({ kind: 'idle', target, domain, ...(last === undefined ? {} : { last }), ...(remembered === undefined ? {} : { remembered }) });
   };
 
   context.subscriptions.push(

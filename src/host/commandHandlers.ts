@@ -4,12 +4,12 @@ import { parseCounts } from '../core/quickInput.ts';
 import type { BadgeCommandResult } from '../core/result.ts';
 import { clearingInput, validateBadge } from '../core/schema.ts';
 import type { BadgeInput } from '../core/schema.ts';
-import type { Locale, UserIdType } from '../core/types.ts';
+import type { ClientBadgeNum, Locale, UserIdType } from '../core/types.ts';
 import { USER_ID_TYPES } from '../core/types.ts';
 import { COMMANDS } from './commands.ts';
 import type { SendOptions } from './formView.ts';
 import { showConnectionResult, showSendResult } from './notify.ts';
-import type { BadgeService, ConnectionResult, SendEvent, Target } from './service.ts';
+import type { BadgeService, ConnectionResult, RememberedBadge, SendEvent, Target } from './service.ts';
 import type { StatusBarController } from './statusBar.ts';
 
 export interface CommandDeps {
@@ -132,9 +132,73 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const quickClear = args === undefined;
     const state = statusBar.state;
     if (quickClear && state.kind !== 'hidden') statusBar.update({ ...state, kind: 'busy' });
+    const before = await service.remembered(target);
     const input = clearingInput(target.userId, target.userIdType);
     const event = await sendWith(vscode.l10n.t('Clearing the badge of {0}…', target.userId), input, options);
+    const hadCounts = before !== undefined && [before.pc, before.mobile].some((c) => (c?.web_app ?? 0) > 0 || (c?.gadget ?? 0) > 0);
+    if (event.result.ok && hadCounts && options?.silent !== true) {
+      lastClear = { target, before };
+      const result = finishSend(event, quickClear, true);
+      const undo = vscode.l10n.t('Undo');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Cleared the badge of {0}.', target.userId), undo).then((choice) => {
+        if (choice === undo) return vscode.commands.executeCommand(COMMANDS.undoClear);
+        return undefined;
+      });
+      return result;
+    }
     return finishSend(event, quickClear, options?.silent === true);
+  };
+
+  let lastClear: { target: Target; before: RememberedBadge } | undefined;
+
+  /** Puts back the counts a clear removed, with a new version. */
+  const undoClear = async (): Promise<BadgeCommandResult | undefined> => {
+    const undo = lastClear;
+    if (undo === undefined) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to undo.'));
+      return undefined;
+    }
+    lastClear = undefined;
+    const input: BadgeInput = { user_id: undo.target.userId, user_id_type: undo.target.userIdType };
+    if (undo.before.pc !== undefined) input.pc = undo.before.pc;
+    if (undo.before.mobile !== undefined) input.mobile = undo.before.mobile;
+    const event = await sendWith(vscode.l10n.t('Restoring the badge of {0}…', undo.target.userId), input, undefined);
+    return finishSend(event, false);
+  };
+
+  /** Sends a request from the history again (same body, a new version). */
+  const resendFromHistory = async (args?: unknown): Promise<BadgeCommandResult | undefined> => {
+    const history = service.history;
+    let index: number | undefined;
+    if (args !== undefined) {
+      const requested = isRecord(args) ? args.index : undefined;
+      if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 0 || requested >= history.length) {
+        return notSent('validation', vscode.l10n.t('Pass { index } of an entry in the history (0 = the latest; {0} entries).', history.length));
+      }
+      index = requested;
+    } else {
+      if (history.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No requests in the history yet.'));
+        return undefined;
+      }
+      const counts = (c: ClientBadgeNum | undefined): string => (c === undefined ? '–' : `${c.web_app ?? '–'}/${c.gadget ?? '–'}`);
+      const picked = await vscode.window.showQuickPick(
+        history.map((entry, i) => ({
+          label: `${entry.ok ? '$(check)' : '$(error)'} ${entry.body.user_id}`,
+          description: `pc ${counts(entry.body.pc)} · mobile ${counts(entry.body.mobile)}${entry.code === undefined ? '' : ` · ${entry.code}`}`,
+          detail: `${new Date(entry.at).toLocaleString()} · ${entry.baseUrl} · ${entry.userIdType}`,
+          index: i,
+        })),
+        { title: vscode.l10n.t('Re-send from History'), placeHolder: vscode.l10n.t('Pick a request to send again with a new version'), matchOnDescription: true },
+      );
+      if (picked === undefined) return undefined;
+      index = picked.index;
+    }
+    const entry = history[index];
+    if (entry === undefined) return undefined;
+    const { version: _version, ...body } = entry.body;
+    const event = await sendWith(vscode.l10n.t('Setting the badge of {0}…', entry.body.user_id), { ...body, user_id_type: entry.userIdType }, undefined);
+    return finishSend(event, false);
   };
 
   const configureCredentials = async (args?: unknown): Promise<ConnectionResult | undefined> => {
@@ -253,6 +317,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(COMMANDS.setBadge, setBadge),
     vscode.commands.registerCommand(COMMANDS.clearBadge, clearBadge),
+    vscode.commands.registerCommand(COMMANDS.undoClear, undoClear),
+    vscode.commands.registerCommand(COMMANDS.resendFromHistory, resendFromHistory),
     vscode.commands.registerCommand(COMMANDS.configureCredentials, configureCredentials),
     vscode.commands.registerCommand(COMMANDS.useTenantToken, useTenantToken),
     vscode.commands.registerCommand(COMMANDS.clearCredentials, clearCredentials),

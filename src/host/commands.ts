@@ -7,6 +7,8 @@ export const COMMANDS = {
   setBadge: 'feishuBadge.setBadge',
   clearBadge: 'feishuBadge.clearBadge',
   bulkSetBadges: 'feishuBadge.bulkSetBadges',
+  undoClear: 'feishuBadge.undoClear',
+  resendFromHistory: 'feishuBadge.resendFromHistory',
   copyLastRequestAsCurl: 'feishuBadge.copyLastRequestAsCurl',
   showLog: 'feishuBadge.showLog',
   openForm: 'feishuBadge.openForm',

@@ -13,8 +13,8 @@ import { formatAttemptLine, formatResultLine, outcomeFields, toCommandResult } f
 import type { BadgeCommandResult } from '../core/result.ts';
 import { validateBadge } from '../core/schema.ts';
 import { TOKEN_PATH, TokenManager } from '../core/token.ts';
-import type { BadgeRequest, BadgeResult, Locale, UserIdType } from '../core/types.ts';
-import { VersionClock } from '../core/versions.ts';
+import type { BadgeBody, BadgeRequest, BadgeResult, ClientBadgeNum, Locale, UserIdType } from '../core/types.ts';
+import { VersionClock, versionKey } from '../core/versions.ts';
 import type { VersionStore } from '../core/versions.ts';
 import type { CredentialStore } from './credentials.ts';
 import { baseUrlOf, describeBaseUrlProblem, readSettings } from './settings.ts';
@@ -41,8 +41,28 @@ export interface Target {
   userIdType: UserIdType;
 }
 
+/** What the extension last set for a user (the API cannot read a badge back). */
+export interface RememberedBadge {
+  pc?: ClientBadgeNum;
+  mobile?: ClientBadgeNum;
+  version: string;
+  at: number;
+}
+
+/** One sent request, kept for re-sending: the body as sent, never a token. */
+export interface HistoryEntry {
+  at: number;
+  baseUrl: string;
+  userIdType: UserIdType;
+  body: BadgeBody;
+  ok: boolean;
+  code?: number;
+  logId?: string;
+}
+
 interface Core {
   baseUrl: string;
+  appId: string;
   transport: Transport;
   tokens: TokenManager;
   client: BadgeClient;
@@ -51,6 +71,9 @@ interface Core {
 type CoreOrProblem = { ok: true; core: Core } | { ok: false; error: 'no-credentials' | 'bad-settings'; message: string };
 
 const LAST_TARGET_KEY = 'feishuBadge.lastTarget';
+const HISTORY_KEY = 'feishuBadge.history';
+const HISTORY_MAX = 50;
+const BADGE_STATE_PREFIX = 'feishuBadge.badge:';
 const RECENT_KEY = 'feishuBadge.recentUsers';
 const RECENT_MAX = 10;
 const VERSION_PREFIX = 'feishuBadge.version:';
@@ -189,15 +212,16 @@ export class BadgeService implements vscode.Disposable {
     }
     const transport = createTransport({ baseUrl: base.baseUrl, timeoutMs: settings.timeoutMs });
     const tokens = new TokenManager({ transport, source: credentials });
+    const appId = credentials.kind === 'self-built' ? credentials.appId : 'tenant-token';
     const client = new BadgeClient({
       transport,
       tokens,
       versions: this.#versions,
-      appId: credentials.kind === 'self-built' ? credentials.appId : 'tenant-token',
+      appId,
       retry: { maxAttempts: settings.maxRetries },
       onAttempt: (event) => this.#log.debug(formatAttemptLine(event)),
     });
-    return { ok: true, core: { baseUrl: base.baseUrl, transport, tokens, client } };
+    return { ok: true, core: { baseUrl: base.baseUrl, appId, transport, tokens, client } };
   }
 
   guidance(descriptor: FailureDescriptor | undefined): Guidance | undefined {
@@ -235,6 +259,7 @@ export class BadgeService implements vscode.Disposable {
     const result: BadgeResult = await core.core.client.setBadge(validation.value, signal === undefined ? {} : { signal });
     this.#lastRequest = { baseUrl: core.core.baseUrl, request: result.request };
     await this.#remember(target);
+    await this.#record(core.core, result);
     const line = formatResultLine('POST', BADGE_PATH, result);
     if (result.kind === 'success') this.#log.info(line);
     else this.#log.warn(line);
@@ -249,11 +274,55 @@ export class BadgeService implements vscode.Disposable {
     return event;
   }
 
+  #badgeKey(core: Core, target: Target): string {
+    return BADGE_STATE_PREFIX + versionKey(core.baseUrl, core.appId, target.userIdType, target.userId);
+  }
+
+  /** Keeps what was set (merged: a request without pc leaves pc as it was) and the history. */
+  async #record(core: Core, result: BadgeResult): Promise<void> {
+    const { body, userIdType } = result.request;
+    if (result.kind === 'success') {
+      const key = this.#badgeKey(core, { userId: body.user_id, userIdType });
+      const previous = this.#memento.get<RememberedBadge>(key);
+      const pc = body.pc ?? previous?.pc;
+      const mobile = body.mobile ?? previous?.mobile;
+      const state: RememberedBadge = { version: result.version, at: Date.now(), ...(pc === undefined ? {} : { pc }), ...(mobile === undefined ? {} : { mobile }) };
+      await this.#memento.update(key, state);
+    }
+    if (result.kind === 'cancelled' || result.kind === 'token-error') return;
+    const entry: HistoryEntry = { at: Date.now(), baseUrl: core.baseUrl, userIdType, body, ok: result.kind === 'success' };
+    if (result.kind === 'api-error') entry.code = result.code;
+    if ('logId' in result && result.logId !== undefined) entry.logId = result.logId;
+    await this.#memento.update(HISTORY_KEY, [entry, ...this.history].slice(0, HISTORY_MAX));
+  }
+
+  /** The last requests sent (most recent first), at most 50. */
+  get history(): HistoryEntry[] {
+    return this.#memento.get<HistoryEntry[]>(HISTORY_KEY) ?? [];
+  }
+
+  /** What the extension last set for this user with the current app, if anything. */
+  async remembered(target: Target): Promise<RememberedBadge | undefined> {
+    const core = await this.#ensureCore();
+    return core.ok ? this.#memento.get<RememberedBadge>(this.#badgeKey(core.core, target)) : undefined;
+  }
+
   /** A bulk run through the same client (versions, tokens, retries) as single sends. */
   async bulk(items: readonly unknown[], options: Omit<BulkOptions, 'locale'>): Promise<BulkSummary | { error: 'no-credentials' | 'bad-settings'; msg: string }> {
     const core = await this.#ensureCore();
     if (!core.ok) return { error: core.error, msg: core.message };
     const summary = await runBulk(core.core.client, items, { ...options, locale: this.locale });
+    for (const item of summary.results) {
+      if (item.status !== 'ok' || item.result?.version === undefined) continue;
+      const validation = validateBadge(items[item.index]);
+      if (!validation.ok) continue;
+      const { body, userIdType } = validation.value;
+      const key = this.#badgeKey(core.core, { userId: body.user_id, userIdType });
+      const previous = this.#memento.get<RememberedBadge>(key);
+      const pc = body.pc ?? previous?.pc;
+      const mobile = body.mobile ?? previous?.mobile;
+      await this.#memento.update(key, { version: item.result.version, at: Date.now(), ...(pc === undefined ? {} : { pc }), ...(mobile === undefined ? {} : { mobile }) } satisfies RememberedBadge);
+    }
     const last = summary.results.findLast((item) => item.result !== undefined);
     if (last !== undefined) await this.#remember({ userId: last.userId, userIdType: last.userIdType as UserIdType });
     this.#changed.fire();

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './commands.ts';
-import type { Target } from './service.ts';
+import type { RememberedBadge, Target } from './service.ts';
 
 /** Everything the status item can show; `update(state)` is the only way it changes. */
 export type StatusState =
   | { kind: 'hidden' }
-  | { kind: 'idle'; target: Target; domain: string; last?: LastOutcome }
-  | { kind: 'busy'; target: Target; domain: string; last?: LastOutcome }
-  | { kind: 'done'; target: Target; domain: string; last: LastOutcome };
+  | { kind: 'idle'; target: Target; domain: string; last?: LastOutcome; remembered?: RememberedBadge }
+  | { kind: 'busy'; target: Target; domain: string; last?: LastOutcome; remembered?: RememberedBadge }
+  | { kind: 'done'; target: Target; domain: string; last: LastOutcome; remembered?: RememberedBadge };
 
 export interface LastOutcome {
   ok: boolean;
@@ -60,7 +60,7 @@ export class StatusBarController implements vscode.Disposable {
         break;
       case 'done':
         this.#item.text = state.last.ok ? `$(check) ${vscode.l10n.t('Cleared')}` : `$(error) ${state.last.code ?? vscode.l10n.t('Failed')}`;
-        this.#timer = setTimeout(() => this.update({ kind: 'idle', target: state.target, domain: state.domain, last: state.last }), OUTCOME_DISPLAY_MS);
+        this.#timer = setTimeout(() => this.update({ ...state, kind: 'idle' }), OUTCOME_DISPLAY_MS);
         break;
     }
     const last = state.last;
@@ -70,7 +70,13 @@ export class StatusBarController implements vscode.Disposable {
         : last.ok
           ? vscode.l10n.t('Last result: ✓ {0} at {1}', last.userId, new Date(last.at).toLocaleTimeString())
           : vscode.l10n.t('Last result: ✗ {0} ({1}) at {2}', last.userId, String(last.code ?? '-'), new Date(last.at).toLocaleTimeString());
-    this.#item.tooltip = [vscode.l10n.t('Click to clear the badge of {0}', user), vscode.l10n.t('Domain: {0}', state.domain), lastLine].join('\n');
+    const remembered = state.remembered;
+    const counts = (c: { web_app?: number; gadget?: number } | undefined): string => (c === undefined ? '–' : `${c.web_app ?? '–'}/${c.gadget ?? '–'}`);
+    const rememberedLine =
+      remembered === undefined
+        ? vscode.l10n.t('Badge last set by this extension: unknown.')
+        : vscode.l10n.t('Badge last set: PC {0}, mobile {1} (web app/mini program), version {2}, {3}', counts(remembered.pc), counts(remembered.mobile), remembered.version, new Date(remembered.at).toLocaleString());
+    this.#item.tooltip = [vscode.l10n.t('Click to clear the badge of {0}', user), vscode.l10n.t('Domain: {0}', state.domain), rememberedLine, lastLine].join('\n');
     this.#item.accessibilityInformation = { label: vscode.l10n.t('Clear the Feishu badge of {0}', user) };
     this.#item.show();
   }
