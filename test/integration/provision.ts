@@ -12,7 +12,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { isMainModule } from '../support/isMain.ts';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const CODE_SERVER_NODE_MAJOR = 24;
@@ -375,17 +376,8 @@ export async function provision(log: Log = (line) => console.log(line)): Promise
   return { node: node.bin, nodeVersion: node.version, codeServerDir: dir, codeServerEntry: codeServerEntryIn(dir), chromium };
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  if (entry === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
 
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   provision().then(
     (result) => console.log(JSON.stringify(result, null, 2)),
     (error: unknown) => {

@@ -7,9 +7,9 @@
 // SANDBOX_FEISHU_PORT (default 18080) for the Feishu-like server, or free ones when taken.
 // Everything listens on 127.0.0.1 only.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { isMainModule } from '../support/isMain.ts';
 import { DEFAULT_APP, startFeishuServer } from '../support/feishuServer.ts';
 import type { AppConfig, FeishuServer, UserStatus } from '../support/feishuServer.ts';
 import { preferredPort, QUIET_SETTINGS, sessionEnv, shortTempDir, startCodeServer, writeUserSettings } from '../integration/codeServer.ts';
@@ -174,15 +174,6 @@ Any open_id that does not start with \`ou_\` gets 99992351; a wrong App Secret g
 `;
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  if (entry === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
 
 async function main(): Promise<void> {
   const sandbox = await startSandbox({ traceRequests: true });
@@ -227,7 +218,7 @@ async function main(): Promise<void> {
   });
 }
 
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   main().catch((error: unknown) => {
     console.error(`[sandbox] ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

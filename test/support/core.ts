@@ -9,7 +9,9 @@ import type { BadgeInput, ValidBadge } from '../../src/core/schema.ts';
 import { TokenManager } from '../../src/core/token.ts';
 import type { TokenSource } from '../../src/core/token.ts';
 import { VersionClock, memoryVersionStore } from '../../src/core/versions.ts';
-import type { FeishuServer } from './feishuServer.ts';
+import { after, before, beforeEach } from 'node:test';
+import { startFeishuServer } from './feishuServer.ts';
+import type { FeishuServer, FeishuServerOptions } from './feishuServer.ts';
 
 export const SANDBOX_APP = { appId: 'cli_sandbox_app', appSecret: 'sandbox-secret-0123456789' } as const;
 
@@ -52,4 +54,27 @@ export const USER = 'ou_d317f090b7258ad0372aa53963cda70d';
 
 export function badge(overrides: BadgeInput = {}): ValidBadge {
   return valid({ user_id: USER, pc: { web_app: 1, gadget: 2 }, mobile: { web_app: 3, gadget: 4 }, ...overrides });
+}
+
+/**
+ * A local Feishu-like server for one describe block: started before its tests, reset before each
+ * (unless `reset: false`), closed after. Returned as a stand-in that forwards to the running server,
+ * so tests read like `server.badgeRequests()`.
+ */
+export function useFeishuServer(options: FeishuServerOptions = {}, { reset = true }: { reset?: boolean } = {}): FeishuServer {
+  let running: FeishuServer | undefined;
+  before(async () => {
+    running = await startFeishuServer(options);
+  });
+  after(async () => {
+    await running?.close();
+  });
+  if (reset) beforeEach(() => running?.reset());
+  return new Proxy({} as FeishuServer, {
+    get(_target, property) {
+      if (running === undefined) throw new Error('the Feishu-like server is used outside its describe block');
+      const value: unknown = Reflect.get(running, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(running) : value;
+    },
+  });
 }

@@ -6,8 +6,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
-import { realpathSync } from 'node:fs';
+import { isMainModule } from './isMain.ts';
 import { parseArgs } from 'node:util';
 
 export interface AppConfig {
@@ -723,15 +722,6 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   return api;
 }
 
-function isMainModule(): boolean {
-  const entry = process.argv[1];
-  if (entry === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
 
 function parseAppFlag(value: string): AppConfig {
   const separator = value.indexOf(':');
@@ -780,7 +770,7 @@ async function runCli(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
-if (isMainModule()) {
+if (isMainModule(import.meta.url)) {
   runCli().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);

@@ -1,11 +1,9 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RatePacer, checkpointKey, planBulk, runBulk } from '../../src/core/bulk.ts';
 import type { BulkCheckpoint } from '../../src/core/bulk.ts';
 import { itemsForUsers, parseBulkCsv, parseBulkJson } from '../../src/core/bulkInput.ts';
-import { startFeishuServer } from '../support/feishuServer.ts';
-import type { FeishuServer } from '../support/feishuServer.ts';
-import { makeCore } from '../support/core.ts';
+import { makeCore, useFeishuServer } from '../support/core.ts';
 
 const users = (n: number, prefix = 'ou_bulk_'): Array<Record<string, unknown>> =>
   Array.from({ length: n }, (_, i) => ({ user_id: `${prefix}${i}`, pc: { web_app: i % 5 }, mobile: { web_app: 1 } }));
@@ -57,14 +55,7 @@ describe('bulk input files', () => {
 });
 
 describe('bulk runs against the local Feishu-like server', () => {
-  let server: FeishuServer;
-  before(async () => {
-    server = await startFeishuServer();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.reset());
+  const server = useFeishuServer();
 
   test('every valid item is sent once; invalid ones are reported and not sent', async () => {
     const items = [...users(20), { user_id: '', pc: { web_app: 1 } }, { user_id: 'ou_neg', pc: { web_app: -1 } }];

@@ -1,18 +1,9 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFeishuServer } from '../support/feishuServer.ts';
-import type { FeishuServer } from '../support/feishuServer.ts';
-import { SANDBOX_APP, USER, badge, makeCore, valid } from '../support/core.ts';
+import { SANDBOX_APP, USER, badge, makeCore, valid, useFeishuServer } from '../support/core.ts';
 
 describe('badge client over real HTTP', () => {
-  let server: FeishuServer;
-  before(async () => {
-    server = await startFeishuServer();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.reset());
+  const server = useFeishuServer();
 
   test('success sends exactly the validated body, query and headers, with an automatic version', async () => {
     const core = makeCore(server);

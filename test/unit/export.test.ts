@@ -1,11 +1,10 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CURL_TOKEN_VARIABLE, toCurl, toHttpFile } from '../../src/core/export.ts';
 import type { BadgeRequest } from '../../src/core/types.ts';
-import { startFeishuServer } from '../support/feishuServer.ts';
-import type { FeishuServer } from '../support/feishuServer.ts';
+import { useFeishuServer } from '../support/core.ts';
 
 const run = promisify(execFile);
 const request: BadgeRequest = {
@@ -14,13 +13,7 @@ const request: BadgeRequest = {
 };
 
 describe('export', () => {
-  let server: FeishuServer;
-  before(async () => {
-    server = await startFeishuServer();
-  });
-  after(async () => {
-    await server.close();
-  });
+  const server = useFeishuServer({}, { reset: false });
 
   test('curl and .http never contain the token unless asked', () => {
     const secretToken = 't-super-secret-token-value';

@@ -1,21 +1,12 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeResult, guidanceFor } from '../../src/core/catalog.ts';
-import { startFeishuServer } from '../support/feishuServer.ts';
-import type { FeishuServer } from '../support/feishuServer.ts';
-import { SANDBOX_APP, badge, makeCore, valid } from '../support/core.ts';
+import { SANDBOX_APP, badge, makeCore, valid, useFeishuServer } from '../support/core.ts';
 
 // From a real failed call to the text a person reads: the result names the catalog entry,
 // and the entry quotes the log ID the server sent, in both languages.
 describe('guidance for real results', () => {
-  let server: FeishuServer;
-  before(async () => {
-    server = await startFeishuServer();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.reset());
+  const server = useFeishuServer();
 
   test('a success needs no guidance', async () => {
     assert.equal(describeResult(await makeCore(server).client.setBadge(badge())), undefined);

@@ -1,9 +1,8 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { createTransport, resolveBaseUrl } from '../../src/core/http.ts';
-import { startFeishuServer } from '../support/feishuServer.ts';
-import type { FeishuServer } from '../support/feishuServer.ts';
+import { useFeishuServer } from '../support/core.ts';
 
 describe('resolveBaseUrl', () => {
   test('named domains map to their hosts', () => {
@@ -36,14 +35,7 @@ describe('resolveBaseUrl', () => {
 });
 
 describe('transport outcomes against the local Feishu-like server', () => {
-  let server: FeishuServer;
-  before(async () => {
-    server = await startFeishuServer();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.reset());
+  const server = useFeishuServer();
 
   const post = (timeoutMs = 2_000, signal?: AbortSignal) =>
     createTransport({ baseUrl: server.url, timeoutMs }).post(

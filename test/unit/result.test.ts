@@ -1,21 +1,12 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkConnection } from '../../src/core/connection.ts';
 import { parseCounts } from '../../src/core/quickInput.ts';
 import { formatResultLine, toCommandResult } from '../../src/core/result.ts';
-import { startFeishuServer } from '../support/feishuServer.ts';
-import type { FeishuServer } from '../support/feishuServer.ts';
-import { SANDBOX_APP, badge, makeCore } from '../support/core.ts';
+import { SANDBOX_APP, badge, makeCore, useFeishuServer } from '../support/core.ts';
 
 describe('command results, log lines and connection checks over real HTTP', () => {
-  let server: FeishuServer;
-  before(async () => {
-    server = await startFeishuServer();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.reset());
+  const server = useFeishuServer();
 
   test('a success maps to ok, version, attempts, status, code 0 and the log ID', async () => {
     const result = await makeCore(server).client.setBadge(badge());

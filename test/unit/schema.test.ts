@@ -1,13 +1,11 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { clearingInput, validateBadge } from '../../src/core/schema.ts';
 import type { ValidationIssue } from '../../src/core/schema.ts';
 import { MESSAGES, formatMessage } from '../../src/core/messages.ts';
 import type { MessageId } from '../../src/core/messages.ts';
-import { startFeishuServer } from '../support/feishuServer.ts';
-import type { FeishuServer } from '../support/feishuServer.ts';
-import { makeCore } from '../support/core.ts';
+import { makeCore, useFeishuServer } from '../support/core.ts';
 
 const errorsOf = (input: unknown): Array<[string, string]> => {
   const result = validateBadge(input);
@@ -146,13 +144,7 @@ const knownIds = new Set(Object.keys(MESSAGES.en));
 const allKnown = (issues: ValidationIssue[]): boolean => issues.every((issue) => knownIds.has(issue.id));
 
 describe('validation properties', () => {
-  let server: FeishuServer;
-  before(async () => {
-    server = await startFeishuServer();
-  });
-  after(async () => {
-    await server.close();
-  });
+  const server = useFeishuServer({}, { reset: false });
 
   test('random input never throws and only yields known message ids', () => {
     fc.assert(

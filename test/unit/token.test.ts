@@ -1,21 +1,13 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTransport } from '../../src/core/http.ts';
 import { TokenManager } from '../../src/core/token.ts';
 import type { TokenSource } from '../../src/core/token.ts';
 import { startFeishuServer } from '../support/feishuServer.ts';
-import type { FeishuServer } from '../support/feishuServer.ts';
-import { SANDBOX_APP, badge, makeCore } from '../support/core.ts';
+import { SANDBOX_APP, badge, makeCore, useFeishuServer } from '../support/core.ts';
 
 describe('token manager', () => {
-  let server: FeishuServer;
-  before(async () => {
-    server = await startFeishuServer({ apps: [SANDBOX_APP, { appId: 'cli_disabled', appSecret: 'x-secret', disabled: true }] });
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.reset());
+  const server = useFeishuServer({ apps: [SANDBOX_APP, { appId: 'cli_disabled', appSecret: 'x-secret', disabled: true }] });
 
   const manager = (source: TokenSource = { kind: 'self-built', ...SANDBOX_APP }, now?: () => number) =>
     new TokenManager({ transport: createTransport({ baseUrl: server.url, timeoutMs: 2_000 }), source, ...(now ? { now } : {}) });

@@ -2,22 +2,12 @@
 // Bulk badges in the real extension host, against the local Feishu-like server.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { BulkCommandResult as BulkResult } from '../../../src/host/bulkCommand.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
 import { startSuiteServer } from './server.ts';
 
 const APP = { appId: 'cli_bulk_app', appSecret: 'bulk-secret-3d9e2a7c41' };
 
-interface BulkResult {
-  total: number;
-  ok: number;
-  failed: number;
-  skipped: number;
-  cancelled?: boolean;
-  dryRun?: boolean;
-  valid?: number;
-  error?: string;
-  results: Array<{ index: number; userId: string; status: string; issues?: Array<{ path: string; id: string }>; result?: { code?: number; logId?: string; guidance?: { id: string } } }>;
-}
 
 const users = (n: number, prefix: string): Array<Record<string, unknown>> =>
   Array.from({ length: n }, (_, i) => ({ user_id: `ou_${prefix}_${i}`, pc: { web_app: 2 }, mobile: { web_app: 2 } }));
