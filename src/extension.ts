@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from './host/commands.ts';
 import { registerBulkCommand } from './host/bulkCommand.ts';
 import { registerCommands } from './host/commandHandlers.ts';
 import { CredentialStore } from './host/credentials.ts';
 import { FORM_VIEW_ID, FormViewProvider } from './host/formView.ts';
+import { registerProfileCommands } from './host/profileCommands.ts';
+import { DEFAULT_PROFILE_ID, ProfileStore } from './host/profiles.ts';
 import { BadgeService } from './host/service.ts';
 import { StatusBarController } from './host/statusBar.ts';
 import type { StatusState } from './host/statusBar.ts';
@@ -16,12 +19,30 @@ export interface FeishuBadgeApi {
 // something needs to know whether credentials exist.
 export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   const log = vscode.window.createOutputChannel('Feishu Badge', { log: true });
-  const credentials = new CredentialStore(context.secrets);
-  const service = new BadgeService(credentials, context.globalState, log);
+  const profiles = new ProfileStore(context.globalState);
+  const credentials = new CredentialStore(context.secrets, profiles);
+  const service = new BadgeService(credentials, profiles, context.globalState, log);
   const statusBar = new StatusBarController();
   const form = new FormViewProvider(context.extensionUri, service, credentials, log);
 
+  // A second item names the active profile (only once there is more than one) and switches it.
+  const profileItem = vscode.window.createStatusBarItem('feishuBadge.profile', vscode.StatusBarAlignment.Right, 101);
+  profileItem.name = vscode.l10n.t('Feishu Badge: Profile');
+  profileItem.command = COMMANDS.switchProfile;
+  const refreshProfileItem = (): void => {
+    const active = profiles.active;
+    if (profiles.list.length < 2) {
+      profileItem.hide();
+      return;
+    }
+    profileItem.text = `${active.production ? '$(warning)' : '$(organization)'} ${active.name}`;
+    profileItem.tooltip = active.production ? vscode.l10n.t('Production profile "{0}": sends ask first. Click to switch.', active.name) : vscode.l10n.t('Feishu Badge profile "{0}". Click to switch.', active.name);
+    profileItem.backgroundColor = active.production ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    profileItem.show();
+  };
+
   const refreshStatus = async (): Promise<void> => {
+    refreshProfileItem();
     const settings = service.settings;
     const target = service.target;
     const hasCredentials = (credentials.known ?? (await credentials.get()) !== undefined) === true;
@@ -29,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
       statusBar.update({ kind: 'hidden' });
       return;
     }
-    const domain = settings.domain === 'custom' ? settings.customBaseUrl : settings.domain;
+    const domain = service.profile.id === DEFAULT_PROFILE_ID ? service.domainLabel : `${service.profile.name} · ${service.domainLabel}`;
     const remembered = await service.remembered(target);
     const latest = statusBar.state; // the await above may have let a click change it
     if ((latest.kind === 'busy' || latest.kind === 'done') && latest.target.userId === target.userId && latest.domain === domain) {
@@ -42,14 +63,18 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
 
   context.subscriptions.push(
     log,
+    profiles,
     credentials,
     service,
     statusBar,
     ...registerCommands({ service, statusBar, log, refreshStatus }),
     registerBulkCommand(service, context.globalState, log),
+    ...registerProfileCommands(profiles, credentials, log),
+    profileItem,
     form,
     vscode.window.registerWebviewViewProvider(FORM_VIEW_ID, form, { webviewOptions: { retainContextWhenHidden: false } }),
     service.onDidChange(() => void refreshStatus()),
+    profiles.onDidChange(() => void refreshStatus()),
   );
   void refreshStatus();
 

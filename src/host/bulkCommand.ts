@@ -6,6 +6,7 @@ import type { RowProblem } from '../core/bulkInput.ts';
 import { formatMessage } from '../core/messages.ts';
 import { parseCounts } from '../core/quickInput.ts';
 import { COMMANDS } from './commands.ts';
+import { confirmProduction } from './profileCommands.ts';
 import type { BadgeService } from './service.ts';
 
 const CHECKPOINT_KEY = 'feishuBadge.bulk.checkpoint';
@@ -120,7 +121,7 @@ async function exportResults(summary: BulkSummary): Promise<void> {
 
 export function registerBulkCommand(service: BadgeService, memento: vscode.Memento, log: vscode.LogOutputChannel): vscode.Disposable {
   /** `options.signal`: in-process callers (and tests) can cancel a run as the progress notification does. */
-  const bulkSetBadges = async (args?: unknown, options?: { signal?: AbortSignal }): Promise<BulkCommandResult | undefined> => {
+  const bulkSetBadges = async (args?: unknown, options?: { signal?: AbortSignal; confirmProduction?: boolean }): Promise<BulkCommandResult | undefined> => {
     const interactive = args === undefined;
     let items: unknown[];
     let concurrency = 4;
@@ -175,6 +176,10 @@ export function registerBulkCommand(service: BadgeService, memento: vscode.Memen
       if (answer !== send) return undefined;
     }
 
+    // A production profile asks once per run, not per user.
+    if (!(await confirmProduction(service.profile, vscode.l10n.t('Send {0} badges?', plan.valid.length), options?.confirmProduction))) {
+      return { total: plan.total, ok: 0, failed: 0, skipped: 0, cancelled: true, msg: vscode.l10n.t('Not sent: sending to the production profile was not confirmed.'), results: [] };
+    }
     const summary = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Bulk badges'), cancellable: true },
       (progress, token) => {

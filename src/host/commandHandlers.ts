@@ -8,6 +8,7 @@ import type { ClientBadgeNum, Locale, UserIdType } from '../core/types.ts';
 import { USER_ID_TYPES } from '../core/types.ts';
 import { COMMANDS } from './commands.ts';
 import type { SendOptions } from './formView.ts';
+import { confirmProduction } from './profileCommands.ts';
 import { showConnectionResult, showSendResult } from './notify.ts';
 import type { BadgeService, ConnectionResult, RememberedBadge, SendEvent, Target } from './service.ts';
 import type { StatusBarController } from './statusBar.ts';
@@ -74,10 +75,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   };
 
   /** Sends with the caller's signal and no progress UI (the form), or with a cancellable notification. */
-  const sendWith = (title: string, input: unknown, options: SendOptions | undefined): Thenable<SendEvent> =>
-    options?.signal !== undefined || options?.silent === true
+  const sendWith = async (title: string, input: unknown, options: SendOptions | undefined): Promise<SendEvent> => {
+    if (!(await confirmProduction(service.profile, vscode.l10n.t('Send this badge?'), options?.confirmProduction))) {
+      log.info(`not sent: production profile ${service.profile.name} not confirmed`);
+      return { result: { ok: false, attempts: 0, error: 'cancelled', msg: vscode.l10n.t('Not sent: sending to the production profile was not confirmed.') } };
+    }
+    return options?.signal !== undefined || options?.silent === true
       ? service.send(input, options.signal)
       : withProgress(title, (signal) => service.send(input, signal));
+  };
 
   const setBadge = async (args?: unknown, options?: SendOptions): Promise<BadgeCommandResult | undefined> => {
     const title = vscode.l10n.t('Set Feishu Badge');
@@ -167,7 +173,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   };
 
   /** Sends a request from the history again (same body, a new version). */
-  const resendFromHistory = async (args?: unknown): Promise<BadgeCommandResult | undefined> => {
+  const resendFromHistory = async (args?: unknown, options?: SendOptions): Promise<BadgeCommandResult | undefined> => {
     const history = service.history;
     let index: number | undefined;
     if (args !== undefined) {
@@ -197,8 +203,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const entry = history[index];
     if (entry === undefined) return undefined;
     const { version: _version, ...body } = entry.body;
-    const event = await sendWith(vscode.l10n.t('Setting the badge of {0}…', entry.body.user_id), { ...body, user_id_type: entry.userIdType }, undefined);
-    return finishSend(event, false);
+    const event = await sendWith(vscode.l10n.t('Setting the badge of {0}…', entry.body.user_id), { ...body, user_id_type: entry.userIdType }, options);
+    return finishSend(event, false, options?.silent === true);
   };
 
   const configureCredentials = async (args?: unknown): Promise<ConnectionResult | undefined> => {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { TokenSource } from '../core/token.ts';
-
-const SECRET_KEY = 'feishuBadge.credentials';
+import { secretKeyOf } from './profiles.ts';
+import type { ProfileStore } from './profiles.ts';
 
 export type Credentials = TokenSource;
 
@@ -24,27 +24,48 @@ function parse(raw: string | undefined): Credentials | undefined {
 }
 
 /**
- * The App ID, App Secret or pasted tenant token, in SecretStorage (the OS keychain) only.
- * Cached in memory after the first read; another window changing them fires `onDidChange`.
+ * The active profile's App ID, App Secret or pasted tenant token, in SecretStorage (the OS
+ * keychain) only, one key per profile. Cached in memory after the first read; another window
+ * changing them, or switching profiles, fires `onDidChange`.
  */
 export class CredentialStore implements vscode.Disposable {
   readonly #secrets: vscode.SecretStorage;
-  readonly #changed = new vscode.EventEmitter<void>();
-  readonly #subscription: vscode.Disposable;
+  readonly #changed = new vscode.EventEmitter<'profile' | 'secret'>();
+  readonly #subscriptions: vscode.Disposable[];
+  #profileId: string;
   #cached: Promise<Credentials | undefined> | undefined;
   #known: boolean | undefined;
 
   readonly onDidChange = this.#changed.event;
 
-  constructor(secrets: vscode.SecretStorage) {
+  constructor(secrets: vscode.SecretStorage, profiles: ProfileStore) {
     this.#secrets = secrets;
-    this.#subscription = secrets.onDidChange((event) => {
-      if (event.key === SECRET_KEY) {
-        this.#cached = undefined;
-        this.#known = undefined;
-        this.#changed.fire();
-      }
-    });
+    this.#profileId = profiles.active.id;
+    const reset = (why: 'profile' | 'secret'): void => {
+      this.#cached = undefined;
+      this.#known = undefined;
+      this.#changed.fire(why);
+    };
+    this.#subscriptions = [
+      secrets.onDidChange((event) => {
+        if (event.key === this.#key) reset('secret');
+      }),
+      profiles.onDidChange(() => {
+        if (profiles.active.id !== this.#profileId) {
+          this.#profileId = profiles.active.id;
+          reset('profile');
+        }
+      }),
+    ];
+  }
+
+  get #key(): string {
+    return secretKeyOf(this.#profileId);
+  }
+
+  /** Deletes the credentials of a profile that is being removed. */
+  async deleteFor(profileId: string): Promise<void> {
+    await this.#secrets.delete(secretKeyOf(profileId));
   }
 
   /** Whether credentials exist, if already known without reading the keychain. */
@@ -53,7 +74,7 @@ export class CredentialStore implements vscode.Disposable {
   }
 
   get(): Promise<Credentials | undefined> {
-    this.#cached ??= Promise.resolve(this.#secrets.get(SECRET_KEY)).then((raw) => {
+    this.#cached ??= Promise.resolve(this.#secrets.get(this.#key)).then((raw) => {
       const credentials = parse(raw);
       this.#known = credentials !== undefined;
       return credentials;
@@ -64,17 +85,17 @@ export class CredentialStore implements vscode.Disposable {
   async set(credentials: Credentials): Promise<void> {
     this.#cached = Promise.resolve(credentials);
     this.#known = true;
-    await this.#secrets.store(SECRET_KEY, JSON.stringify(credentials));
+    await this.#secrets.store(this.#key, JSON.stringify(credentials));
   }
 
   async clear(): Promise<void> {
     this.#cached = Promise.resolve(undefined);
     this.#known = false;
-    await this.#secrets.delete(SECRET_KEY);
+    await this.#secrets.delete(this.#key);
   }
 
   dispose(): void {
-    this.#subscription.dispose();
+    for (const subscription of this.#subscriptions) subscription.dispose();
     this.#changed.dispose();
   }
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { BadgeCommandResult } from '../core/result.ts';
-import { draftToInput, parseFromWebview } from '../shared/protocol.ts';
-import type { FromHost, FromWebview, HostState } from '../shared/protocol.ts';
+import type { ClientBadgeNum } from '../core/types.ts';
+import { FORM_HISTORY_MAX, draftToInput, parseFromWebview } from '../shared/protocol.ts';
+import type { FromHost, FromWebview, HistoryItem, HostState, RememberedInfo } from '../shared/protocol.ts';
 import { COMMANDS } from './commands.ts';
 import type { CredentialStore } from './credentials.ts';
-import type { BadgeService } from './service.ts';
+import type { BadgeService, HistoryEntry, RememberedBadge } from './service.ts';
 
 export const FORM_VIEW_ID = 'feishuBadge.form';
 
@@ -14,12 +15,43 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** The caller shows the outcome itself: no notification. */
   silent?: boolean;
+  /** The caller already confirmed sending to a production profile. */
+  confirmProduction?: boolean;
 }
 
 function rawOf(result: BadgeCommandResult): string | undefined {
   if (result.response !== undefined) return JSON.stringify(result.response, null, 2);
   if (result.error === 'invalid-response') return result.msg;
   return undefined;
+}
+
+/** Only the counts, whatever else a stored object holds. */
+function counts(value: ClientBadgeNum | undefined): ClientBadgeNum | undefined {
+  if (value === undefined) return undefined;
+  const out: ClientBadgeNum = {};
+  if (typeof value.web_app === 'number') out.web_app = value.web_app;
+  if (typeof value.gadget === 'number') out.gadget = value.gadget;
+  return out;
+}
+
+function rememberedInfo(badge: RememberedBadge): RememberedInfo {
+  const info: RememberedInfo = { version: badge.version, at: badge.at };
+  const pc = counts(badge.pc);
+  const mobile = counts(badge.mobile);
+  if (pc !== undefined) info.pc = pc;
+  if (mobile !== undefined) info.mobile = mobile;
+  return info;
+}
+
+/** A history entry as the form lists it: ids, counts and outcome (no base URL, extra or log ID). */
+function historyItem(entry: HistoryEntry, index: number): HistoryItem {
+  const item: HistoryItem = { index, at: entry.at, userId: entry.body.user_id, userIdType: entry.userIdType, ok: entry.ok };
+  const pc = counts(entry.body.pc);
+  const mobile = counts(entry.body.mobile);
+  if (pc !== undefined) item.pc = pc;
+  if (mobile !== undefined) item.mobile = mobile;
+  if (entry.code !== undefined) item.code = entry.code;
+  return item;
 }
 
 /**
@@ -43,7 +75,11 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.#service = service;
     this.#credentials = credentials;
     this.#log = log;
-    this.#disposables.push(service.onDidChange(() => void this.#postState()));
+    this.#disposables.push(
+      service.onDidChange(() => void this.#postState()),
+      // Sends from the palette or the status bar add to the history the form lists.
+      service.onDidSend(() => void this.#postState()),
+    );
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -105,9 +141,11 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const base = this.#service.baseUrl();
     const state: HostState = {
       locale: this.#service.locale,
-      domain: settings.domain,
+      profile: { name: this.#service.profile.name, production: this.#service.profile.production },
+      domain: this.#service.profile.domain ?? settings.domain,
       hasCredentials: credentials !== undefined,
       recentUsers: this.#service.recentUsers,
+      history: this.#service.history.slice(0, FORM_HISTORY_MAX).map(historyItem),
     };
     if (base.ok) state.baseUrl = base.baseUrl;
     else state.settingsProblem = base.message;
@@ -147,23 +185,27 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       }
       case 'send':
-      case 'clear': {
+      case 'clear':
+      case 'resend': {
+        const action = message.type === 'clear' ? 'clear' : 'send';
         const controller = new AbortController();
-        this.#pending.set(message.requestId, { controller, action: message.type });
-        this.#post({ type: 'busy', requestId: message.requestId, action: message.type });
+        this.#pending.set(message.requestId, { controller, action });
+        this.#post({ type: 'busy', requestId: message.requestId, action });
         const options: SendOptions = { signal: controller.signal, silent: true };
         const result =
           message.type === 'send'
             ? await vscode.commands.executeCommand<BadgeCommandResult | undefined>(COMMANDS.setBadge, draftToInput(message.draft), options)
-            : await vscode.commands.executeCommand<BadgeCommandResult | undefined>(
-                COMMANDS.clearBadge,
-                { user_id: message.target.userId, user_id_type: message.target.userIdType },
-                options,
-              );
+            : message.type === 'resend'
+              ? await vscode.commands.executeCommand<BadgeCommandResult | undefined>(COMMANDS.resendFromHistory, { index: message.index }, options)
+              : await vscode.commands.executeCommand<BadgeCommandResult | undefined>(
+                  COMMANDS.clearBadge,
+                  { user_id: message.target.userId, user_id_type: message.target.userIdType },
+                  options,
+                );
         this.#pending.delete(message.requestId);
         const final: BadgeCommandResult = result ?? { ok: false, attempts: 0, error: 'cancelled' };
         const raw = rawOf(final);
-        this.#post({ type: 'result', payload: { requestId: message.requestId, action: message.type, result: final, ...(raw === undefined ? {} : { raw }) } });
+        this.#post({ type: 'result', payload: { requestId: message.requestId, action, result: final, ...(raw === undefined ? {} : { raw }) } });
         await this.#postState();
         return;
       }
@@ -183,8 +225,8 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.#post({ type: 'copied', what: 'logId' });
         return;
       case 'peekVersion': {
-        const version = await this.#service.peekVersion(message.target);
-        this.#post({ type: 'version', target: message.target, version });
+        const [version, remembered] = await Promise.all([this.#service.peekVersion(message.target), this.#service.remembered(message.target)]);
+        this.#post({ type: 'version', target: message.target, version, ...(remembered === undefined ? {} : { remembered: rememberedInfo(remembered) }) });
         return;
       }
       case 'runCommand':

@@ -6,7 +6,7 @@ import type { BulkOptions, BulkSummary } from '../core/bulk.ts';
 import { BADGE_PATH, BadgeClient } from '../core/client.ts';
 import { checkConnection } from '../core/connection.ts';
 import { toCurl, toHttpFile } from '../core/export.ts';
-import { createTransport } from '../core/http.ts';
+import { createTransport, resolveBaseUrl } from '../core/http.ts';
 import type { Transport } from '../core/http.ts';
 import { formatMessage } from '../core/messages.ts';
 import { formatAttemptLine, formatResultLine, outcomeFields, toCommandResult } from '../core/result.ts';
@@ -17,6 +17,8 @@ import type { BadgeBody, BadgeRequest, BadgeResult, ClientBadgeNum, Locale, User
 import { VersionClock, versionKey } from '../core/versions.ts';
 import type { VersionStore } from '../core/versions.ts';
 import type { CredentialStore } from './credentials.ts';
+import { DEFAULT_PROFILE_ID } from './profiles.ts';
+import type { Profile, ProfileStore } from './profiles.ts';
 import { baseUrlOf, describeBaseUrlProblem, readSettings } from './settings.ts';
 import type { Settings } from './settings.ts';
 
@@ -93,6 +95,7 @@ function globalStateVersions(memento: vscode.Memento): VersionStore {
  */
 export class BadgeService implements vscode.Disposable {
   readonly #credentials: CredentialStore;
+  readonly #profiles: ProfileStore;
   readonly #memento: vscode.Memento;
   readonly #log: vscode.LogOutputChannel;
   readonly #versions: VersionClock;
@@ -100,7 +103,8 @@ export class BadgeService implements vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<void>();
   readonly #disposables: vscode.Disposable[] = [];
   #settings: Settings;
-  #core: Promise<CoreOrProblem> | undefined;
+  /** One client per profile, so switching back and forth keeps each profile's cached token. */
+  readonly #cores = new Map<string, Promise<CoreOrProblem>>();
   #lastRequest: { baseUrl: string; request: BadgeRequest } | undefined;
 
   /** Fires after every send, success or not. */
@@ -108,8 +112,9 @@ export class BadgeService implements vscode.Disposable {
   /** Fires when settings or credentials change. */
   readonly onDidChange = this.#changed.event;
 
-  constructor(credentials: CredentialStore, memento: vscode.Memento, log: vscode.LogOutputChannel) {
+  constructor(credentials: CredentialStore, profiles: ProfileStore, memento: vscode.Memento, log: vscode.LogOutputChannel) {
     this.#credentials = credentials;
+    this.#profiles = profiles;
     this.#memento = memento;
     this.#log = log;
     this.#versions = new VersionClock(globalStateVersions(memento));
@@ -117,14 +122,14 @@ export class BadgeService implements vscode.Disposable {
     this.#disposables.push(
       this.#sent,
       this.#changed,
-      credentials.onDidChange(() => this.#invalidate('credentials changed')),
+      credentials.onDidChange((why) => (why === 'profile' ? this.#changed.fire() : this.#invalidate('credentials changed', this.#profiles.active.id))),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('feishuBadge')) {
           this.#settings = readSettings();
           this.#invalidate('settings changed');
-          const base = baseUrlOf(this.#settings);
-          if (!base.ok) {
-            void vscode.window.showWarningMessage(describeBaseUrlProblem(base.problem, base.input));
+          const base = this.baseUrl();
+          if (!base.ok && this.#profiles.active.id === DEFAULT_PROFILE_ID) {
+            void vscode.window.showWarningMessage(base.message);
           }
         }
       }),
@@ -166,16 +171,33 @@ export class BadgeService implements vscode.Disposable {
     await this.#memento.update(RECENT_KEY, recent);
   }
 
-  /** The API base in use, or the problem with the settings. */
+  get profile(): Profile {
+    return this.#profiles.active;
+  }
+
+  get profiles(): ProfileStore {
+    return this.#profiles;
+  }
+
+  /** The domain shown to people: the active profile's (the default profile follows the settings). */
+  get domainLabel(): string {
+    const profile = this.#profiles.active;
+    const domain = profile.domain ?? this.#settings.domain;
+    const custom = profile.domain === undefined ? this.#settings.customBaseUrl : (profile.customBaseUrl ?? '');
+    return domain === 'custom' ? custom : domain;
+  }
+
+  /** The API base of the active profile, or the problem with it. */
   baseUrl(): { ok: true; baseUrl: string } | { ok: false; message: string } {
-    const base = baseUrlOf(this.#settings);
+    const profile = this.#profiles.active;
+    const base = profile.domain === undefined ? baseUrlOf(this.#settings) : resolveBaseUrl(profile.domain, profile.customBaseUrl);
     return base.ok ? base : { ok: false, message: describeBaseUrlProblem(base.problem, base.input) };
   }
 
   /** A request as it would be sent now, for export (auto version previewed, token redacted). */
   async exportInput(input: unknown, format: 'curl' | 'http'): Promise<{ ok: true; text: string } | { ok: false }> {
     const validation = validateBadge(input);
-    const base = baseUrlOf(this.#settings);
+    const base = this.baseUrl();
     if (!validation.ok || !base.ok) return { ok: false };
     const { body, userIdType } = validation.value;
     const version = body.version ?? (await this.peekVersion({ userId: body.user_id, userIdType })) ?? String(Date.now());
@@ -186,25 +208,31 @@ export class BadgeService implements vscode.Disposable {
 
   /** Called when credentials were replaced in this window (the store's own event covers others). */
   credentialsChanged(): void {
-    this.#invalidate('credentials replaced');
+    this.#invalidate('credentials replaced', this.#profiles.active.id);
   }
 
-  #invalidate(reason: string): void {
-    this.#core = undefined;
+  #invalidate(reason: string, profileId?: string): void {
+    if (profileId === undefined) this.#cores.clear();
+    else this.#cores.delete(profileId);
     this.#log.debug(`rebuilding client: ${reason}`);
     this.#changed.fire();
   }
 
   #ensureCore(): Promise<CoreOrProblem> {
-    this.#core ??= this.#buildCore();
-    return this.#core;
+    const id = this.#profiles.active.id;
+    let core = this.#cores.get(id);
+    if (core === undefined) {
+      core = this.#buildCore();
+      this.#cores.set(id, core);
+    }
+    return core;
   }
 
   async #buildCore(): Promise<CoreOrProblem> {
     const settings = this.#settings;
-    const base = baseUrlOf(settings);
+    const base = this.baseUrl();
     if (!base.ok) {
-      return { ok: false, error: 'bad-settings', message: describeBaseUrlProblem(base.problem, base.input) };
+      return { ok: false, error: 'bad-settings', message: base.message };
     }
     const credentials = await this.#credentials.get();
     if (credentials === undefined) {
@@ -212,7 +240,11 @@ export class BadgeService implements vscode.Disposable {
     }
     const transport = createTransport({ baseUrl: base.baseUrl, timeoutMs: settings.timeoutMs });
     const tokens = new TokenManager({ transport, source: credentials });
-    const appId = credentials.kind === 'self-built' ? credentials.appId : 'tenant-token';
+    // Versions, tokens and remembered state are per profile; the default profile keeps the keys
+    // it had before profiles existed.
+    const profile = this.#profiles.active;
+    const app = credentials.kind === 'self-built' ? credentials.appId : 'tenant-token';
+    const appId = profile.id === DEFAULT_PROFILE_ID ? app : `${profile.id}/${app}`;
     const client = new BadgeClient({
       transport,
       tokens,

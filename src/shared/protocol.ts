@@ -3,7 +3,7 @@
 // because a webview is untrusted input. No secret or token is ever part of a message.
 import * as v from 'valibot';
 import type { BadgeCommandResult } from '../core/result.ts';
-import type { Locale, UserIdType } from '../core/types.ts';
+import type { ClientBadgeNum, Locale, UserIdType } from '../core/types.ts';
 
 export const USER_ID_TYPE_VALUES = ['open_id', 'union_id', 'user_id'] as const;
 
@@ -40,9 +40,38 @@ export interface Target {
   userIdType: UserIdType;
 }
 
+/** What the extension last set for a target (the API cannot read a badge back). */
+export interface RememberedInfo {
+  pc?: ClientBadgeNum;
+  mobile?: ClientBadgeNum;
+  version: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+/** One recent request as the form lists it (no body beyond ids and counts; never a token). */
+export interface HistoryItem {
+  /** Its index in the host's history (0 = the latest): what `resend` names. */
+  index: number;
+  at: number;
+  userId: string;
+  userIdType: UserIdType;
+  pc?: ClientBadgeNum;
+  mobile?: ClientBadgeNum;
+  ok: boolean;
+  code?: number;
+}
+
+/** The most requests the history keeps; `resend` indexes are below it. */
+export const HISTORY_MAX = 50;
+/** How many of the most recent requests the form lists. */
+export const FORM_HISTORY_MAX = 10;
+
 /** What the host tells the form about itself. */
 export interface HostState {
   locale: Locale;
+  /** The active profile (sending to a production one asks first). */
+  profile?: { name: string; production: boolean };
   domain: string;
   /** The API base in use, or undefined when the settings are invalid. */
   baseUrl?: string;
@@ -53,6 +82,8 @@ export interface HostState {
   appId?: string;
   defaultTarget?: Target;
   recentUsers: Target[];
+  /** The most recent requests, newest first (at most FORM_HISTORY_MAX). */
+  history?: HistoryItem[];
 }
 
 /** A send's outcome as the form shows it. */
@@ -67,12 +98,12 @@ export interface FormResult {
 
 export type FromHost =
   | { type: 'state'; state: HostState }
-  | { type: 'version'; target: Target; version: string | undefined }
+  | { type: 'version'; target: Target; version: string | undefined; remembered?: RememberedInfo }
   | { type: 'busy'; requestId: string; action: 'send' | 'clear' }
   | { type: 'result'; payload: FormResult }
   | { type: 'copied'; what: 'curl' | 'http' | 'logId' };
 
-export type HostCommand = 'configureCredentials' | 'useTenantToken' | 'testConnection' | 'showLog';
+export type HostCommand = 'configureCredentials' | 'useTenantToken' | 'testConnection' | 'showLog' | 'switchProfile' | 'addProfile';
 
 const targetSchema = v.object({ userId: v.pipe(v.string(), v.maxLength(512)), userIdType: v.picklist(USER_ID_TYPE_VALUES) });
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
@@ -94,11 +125,12 @@ const fromWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
   v.object({ type: v.literal('send'), requestId, draft: draftSchema }),
   v.object({ type: v.literal('clear'), requestId, target: targetSchema }),
+  v.object({ type: v.literal('resend'), requestId, index: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(HISTORY_MAX - 1)) }),
   v.object({ type: v.literal('cancel'), requestId }),
   v.object({ type: v.literal('copy'), format: v.picklist(['curl', 'http']), draft: draftSchema }),
   v.object({ type: v.literal('copyLogId'), logId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)) }),
   v.object({ type: v.literal('peekVersion'), target: targetSchema }),
-  v.object({ type: v.literal('runCommand'), command: v.picklist(['configureCredentials', 'useTenantToken', 'testConnection', 'showLog']) }),
+  v.object({ type: v.literal('runCommand'), command: v.picklist(['configureCredentials', 'useTenantToken', 'testConnection', 'showLog', 'switchProfile', 'addProfile']) }),
   v.object({ type: v.literal('openDocs'), url: v.pipe(v.string(), v.regex(/^https:\/\/open\.(feishu\.cn|larksuite\.com|larkoffice\.com)\//)) }),
 ]);
 

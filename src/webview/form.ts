@@ -2,9 +2,9 @@
 // the derived parts (messages, preview, buttons) from the draft on every change. It talks to
 // the host only through the messages in shared/protocol.ts.
 import { MAX_COUNT } from '../core/schema.ts';
-import type { Locale } from '../core/types.ts';
-import type { FromWebview, HostCommand, HostState, Target } from '../shared/protocol.ts';
-import { USER_ID_TYPE_VALUES } from '../shared/protocol.ts';
+import type { ClientBadgeNum, Locale } from '../core/types.ts';
+import type { FromWebview, HistoryItem, HostCommand, HostState, Target } from '../shared/protocol.ts';
+import { FORM_HISTORY_MAX, USER_ID_TYPE_VALUES } from '../shared/protocol.ts';
 import type { Child } from './dom.ts';
 import { el, icon, replace, setAttrs } from './dom.ts';
 import type { SavedState } from './inbound.ts';
@@ -35,6 +35,8 @@ const COMMANDS: ReadonlyArray<[HostCommand, StringId]> = [
   ['useTenantToken', 'command.useTenantToken'],
   ['testConnection', 'command.testConnection'],
   ['showLog', 'command.showLog'],
+  ['switchProfile', 'command.switchProfile'],
+  ['addProfile', 'command.addProfile'],
 ];
 const PEEK_DELAY_MS = 300;
 const NOTE_MS = 4000;
@@ -45,6 +47,9 @@ interface Ui {
   userIdType: HTMLSelectElement;
   recent: HTMLSelectElement;
   recentField: HTMLElement;
+  remembered: HTMLElement;
+  historyList: HTMLElement;
+  historyEmpty: HTMLElement;
   sameOnBoth: HTMLInputElement;
   versionAuto: HTMLInputElement;
   versionManual: HTMLInputElement;
@@ -52,6 +57,7 @@ interface Ui {
   manualField: HTMLElement;
   messages: Record<FieldId, HTMLElement>;
   domain: HTMLElement;
+  profile: HTMLElement;
   credentials: HTMLElement;
   problem: HTMLElement;
   previewNote: HTMLElement;
@@ -65,6 +71,15 @@ interface Ui {
   sendReason: HTMLElement;
   status: HTMLElement;
   result: HTMLElement;
+}
+
+/** `web app/mini program` counts of one client, `–` for what was not sent. */
+function formatCounts(counts: ClientBadgeNum | undefined): string {
+  return counts === undefined ? '–' : `${counts.web_app ?? '–'}/${counts.gadget ?? '–'}`;
+}
+
+function formatTime(at: number, locale: Locale): string {
+  return new Date(at).toLocaleString(locale === 'zh-cn' ? 'zh-CN' : 'en', { dateStyle: 'short', timeStyle: 'medium' });
 }
 
 function newRequestId(): string {
@@ -89,6 +104,7 @@ export class Form {
   #note: string | undefined;
   #noteTimer: ReturnType<typeof setTimeout> | undefined;
   #recentKey = '';
+  #historyKey: string | undefined;
 
   constructor(root: HTMLElement, api: VsCodeApi, saved: SavedState, fallbackLocale: Locale) {
     this.#api = api;
@@ -126,6 +142,10 @@ export class Form {
         if (!sameTarget(message.target, this.#evaluation?.target)) break;
         if (message.version === undefined) delete this.#saved.version;
         else this.#saved.version = { target: message.target, version: message.version };
+        // Without a version estimate and a remembered state the host could not tell (no credentials, say).
+        if (message.remembered !== undefined) this.#saved.remembered = { target: message.target, badge: message.remembered };
+        else if (message.version !== undefined) this.#saved.remembered = { target: message.target };
+        else delete this.#saved.remembered;
         this.#persist();
         this.#update();
         break;
@@ -190,6 +210,7 @@ export class Form {
     };
 
     // Connection
+    const profile = el('dd', { id: 'conn-profile' });
     const domain = el('dd', { id: 'conn-domain' });
     const credentials = el('dd', { id: 'conn-credentials' });
     const problem = el('p', { id: 'settings-problem', class: 'message error', role: 'alert', hidden: true });
@@ -197,7 +218,7 @@ export class Form {
       'section',
       { class: 'section', 'aria-labelledby': 'connection-heading' },
       this.#text(el('h2', { id: 'connection-heading' }), 'connection.legend'),
-      el('dl', { class: 'facts' }, this.#text(el('dt'), 'connection.domain'), domain, this.#text(el('dt'), 'connection.credentials'), credentials),
+      el('dl', { class: 'facts' }, this.#text(el('dt'), 'connection.profile'), profile, this.#text(el('dt'), 'connection.domain'), domain, this.#text(el('dt'), 'connection.credentials'), credentials),
       problem,
       el(
         'div',
@@ -219,6 +240,7 @@ export class Form {
     const recent = el('select', { id: 'recentUsers' }, recentPlaceholder);
     recent.addEventListener('change', () => this.#pickRecent());
     const recentField = el('div', { class: 'field', hidden: true }, this.#label('recentUsers', 'target.recent'), recent);
+    const remembered = el('p', { id: 'remembered', class: 'hint remembered', hidden: true });
     const target = el(
       'fieldset',
       { class: 'section' },
@@ -226,6 +248,7 @@ export class Form {
       el('div', { class: 'field' }, this.#label('userId', 'target.userId'), userId, messages.userId),
       el('div', { class: 'field' }, this.#label('userIdType', 'target.userIdType'), userIdType, messages.userIdType),
       recentField,
+      remembered,
     );
 
     // Counts
@@ -354,13 +377,28 @@ export class Form {
     const result = el('div', { id: 'result', class: 'result', 'aria-live': 'polite' });
     const response = el('section', { class: 'section', 'aria-labelledby': 'result-heading' }, this.#text(el('h2', { id: 'result-heading' }), 'result.legend'), result);
 
-    replace(root, this.#text(el('h1', { id: 'form-title', class: 'sr-only' }), 'form.title'), connection, form, response);
+    // History: collapsed by default; each entry re-sends through the host's history command.
+    const historyList = el('ol', { id: 'history-list', class: 'history-list' });
+    const historyEmpty = this.#text(el('p', { id: 'history-empty', class: 'muted' }), 'history.empty');
+    const history = el(
+      'details',
+      { id: 'history', class: 'section history' },
+      this.#text(el('summary', { id: 'history-heading' }), 'history.legend'),
+      this.#text(el('p', { class: 'hint' }), 'history.hint', () => ({ count: FORM_HISTORY_MAX })),
+      historyEmpty,
+      historyList,
+    );
+
+    replace(root, this.#text(el('h1', { id: 'form-title', class: 'sr-only' }), 'form.title'), connection, form, response, history);
     return {
       inputs,
       steppers,
       userIdType,
       recent,
       recentField,
+      remembered,
+      historyList,
+      historyEmpty,
       sameOnBoth,
       versionAuto,
       versionManual,
@@ -368,6 +406,7 @@ export class Form {
       manualField,
       messages,
       domain,
+      profile,
       credentials,
       problem,
       previewNote,
@@ -459,6 +498,12 @@ export class Form {
     this.#post({ type: 'send', requestId, draft: { ...this.#saved.draft } });
   }
 
+  #resend(index: number): void {
+    if (this.#pending !== undefined) return;
+    const requestId = this.#begin('send');
+    this.#post({ type: 'resend', requestId, index });
+  }
+
   #clear(): void {
     const target = this.#evaluation?.target;
     if (this.#pending !== undefined || target === undefined || target.userId === '') return;
@@ -492,7 +537,8 @@ export class Form {
   #schedulePeek(force: boolean): void {
     clearTimeout(this.#peekTimer);
     const target = this.#evaluation?.target;
-    if (this.#saved.draft.versionMode !== 'auto' || target === undefined || target.userId === '') return;
+    // Asked in manual mode too: the reply also says what the extension last set for this target.
+    if (target === undefined || target.userId === '') return;
     const key = `${target.userIdType}:${target.userId}`;
     if (!force && key === this.#lastPeek) return;
     this.#peekTimer = setTimeout(() => {
@@ -624,6 +670,70 @@ export class Form {
     if (ui.status.textContent !== statusText) replace(ui.status, ...statusParts);
 
     this.#renderConnection(host);
+    this.#renderRemembered();
+    this.#renderHistory(host?.history ?? []);
+    for (const button of ui.historyList.querySelectorAll('button')) setAttrs(button, { 'aria-disabled': busy ? 'true' : undefined });
+  }
+
+  #renderRemembered(): void {
+    const locale = this.#locale;
+    const known = this.#saved.remembered;
+    const line = this.#ui.remembered;
+    if (known === undefined || !sameTarget(known.target, this.#evaluation?.target)) {
+      line.hidden = true;
+      return;
+    }
+    const { badge } = known;
+    line.hidden = false;
+    line.textContent =
+      badge === undefined
+        ? t('remembered.none', locale)
+        : t('remembered.line', locale, { pc: formatCounts(badge.pc), mobile: formatCounts(badge.mobile), version: badge.version, time: formatTime(badge.at, locale) });
+  }
+
+  /** Redraws the list only when it changed, keeping focus on the same entry's button. */
+  #renderHistory(items: HistoryItem[]): void {
+    const locale = this.#locale;
+    const key = `${locale}\n${JSON.stringify(items)}`;
+    if (key === this.#historyKey) return;
+    this.#historyKey = key;
+    const list = this.#ui.historyList;
+    const focused = list.contains(document.activeElement) ? document.activeElement?.getAttribute('data-index') : undefined;
+    replace(
+      list,
+      ...items.map((item) => {
+        const details = [t('history.counts', locale, { pc: formatCounts(item.pc), mobile: formatCounts(item.mobile) })];
+        if (item.code !== undefined) details.push(t('history.code', locale, { code: item.code }));
+        details.push(formatTime(item.at, locale));
+        const button = el('button', { type: 'button', class: 'secondary small', 'data-index': item.index, 'aria-label': t('history.resendLabel', locale, { user: item.userId }) }, t('history.resend', locale));
+        button.addEventListener('click', () => this.#resend(item.index));
+        return el(
+          'li',
+          { class: `history-item ${item.ok ? 'ok' : 'fail'}` },
+          el(
+            'div',
+            { class: 'history-text' },
+            el(
+              'p',
+              { class: 'history-user' },
+              icon(item.ok ? 'pass' : 'error'),
+              el('span', { class: 'sr-only' }, t(item.ok ? 'history.ok' : 'history.failed', locale)),
+              ' ',
+              el('code', {}, item.userId),
+              ` (${item.userIdType})`,
+            ),
+            el('p', { class: 'hint' }, details.join(' · ')),
+          ),
+          button,
+        );
+      }),
+    );
+    this.#ui.historyEmpty.hidden = items.length > 0;
+    list.hidden = items.length === 0;
+    if (focused !== undefined && focused !== null) {
+      const again = [...list.querySelectorAll('button')].find((button) => button.getAttribute('data-index') === focused);
+      (again ?? this.#ui.historyList.closest('details')?.querySelector('summary'))?.focus();
+    }
   }
 
   #renderConnection(host: HostState | undefined): void {
@@ -633,6 +743,11 @@ export class Form {
       ui.domain.textContent = t('connection.unknown', locale);
       ui.credentials.textContent = '';
     } else {
+      replace(
+        ui.profile,
+        host.profile?.name ?? t('connection.unknown', locale),
+        ...(host.profile?.production === true ? [' ', el('span', { class: 'badge warning' }, t('connection.production', locale))] : []),
+      );
       replace(ui.domain, host.domain, host.baseUrl === undefined ? '' : ' · ', host.baseUrl === undefined ? '' : el('code', {}, host.baseUrl));
       const credentials = !host.hasCredentials
         ? t('connection.none', locale)

@@ -3,9 +3,9 @@
 import type { Guidance } from '../core/catalog.ts';
 import type { MessageId } from '../core/messages.ts';
 import type { BadgeCommandResult, CommandErrorKind } from '../core/result.ts';
-import type { RetryReason, RetryRecord, UserIdType } from '../core/types.ts';
-import type { Draft, FormResult, FromHost, HostState, Target } from '../shared/protocol.ts';
-import { EMPTY_DRAFT, USER_ID_TYPE_VALUES, parseDraft } from '../shared/protocol.ts';
+import type { ClientBadgeNum, RetryReason, RetryRecord, UserIdType } from '../core/types.ts';
+import type { Draft, FormResult, FromHost, HistoryItem, HostState, RememberedInfo, Target } from '../shared/protocol.ts';
+import { EMPTY_DRAFT, FORM_HISTORY_MAX, HISTORY_MAX, USER_ID_TYPE_VALUES, parseDraft } from '../shared/protocol.ts';
 
 type Bag = Record<string, unknown>;
 
@@ -31,6 +31,60 @@ export function readTarget(value: unknown): Target | undefined {
   return userId === undefined || userIdType === undefined ? undefined : { userId, userIdType };
 }
 
+const count = (value: unknown): number | undefined => (Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined);
+
+/** Counts of one client: `undefined` when absent or not an object of whole non-negative numbers. */
+function readCounts(value: unknown): ClientBadgeNum | undefined {
+  if (!isBag(value)) return undefined;
+  const out: ClientBadgeNum = {};
+  for (const key of ['web_app', 'gadget'] as const) {
+    if (value[key] === undefined) continue;
+    const n = count(value[key]);
+    if (n === undefined) return undefined;
+    out[key] = n;
+  }
+  return out;
+}
+
+/** Reads an optional client's counts: ok with `undefined` when absent, not ok when malformed. */
+function optionalCounts(value: unknown): { ok: true; counts?: ClientBadgeNum } | { ok: false } {
+  if (value === undefined) return { ok: true };
+  const counts = readCounts(value);
+  return counts === undefined ? { ok: false } : { ok: true, counts };
+}
+
+export function readRemembered(value: unknown): RememberedInfo | undefined {
+  if (!isBag(value)) return undefined;
+  const version = str(value.version);
+  const at = num(value.at);
+  const pc = optionalCounts(value.pc);
+  const mobile = optionalCounts(value.mobile);
+  if (version === undefined || at === undefined || !pc.ok || !mobile.ok) return undefined;
+  const info: RememberedInfo = { version, at };
+  put(info, 'pc', pc.counts);
+  put(info, 'mobile', mobile.counts);
+  return info;
+}
+
+/** One history entry; anything malformed (wrong index, type or counts) drops the entry. */
+export function readHistoryItem(value: unknown): HistoryItem | undefined {
+  if (!isBag(value)) return undefined;
+  const index = value.index;
+  const at = num(value.at);
+  const userId = str(value.userId);
+  const userIdType = oneOf(USER_ID_TYPE_VALUES, value.userIdType);
+  const pc = optionalCounts(value.pc);
+  const mobile = optionalCounts(value.mobile);
+  if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= HISTORY_MAX) return undefined;
+  if (at === undefined || userId === undefined || userIdType === undefined || typeof value.ok !== 'boolean' || !pc.ok || !mobile.ok) return undefined;
+  if (value.code !== undefined && num(value.code) === undefined) return undefined;
+  const item: HistoryItem = { index: index as number, at, userId, userIdType, ok: value.ok };
+  put(item, 'pc', pc.counts);
+  put(item, 'mobile', mobile.counts);
+  put(item, 'code', num(value.code));
+  return item;
+}
+
 export function readHostState(value: unknown): HostState | undefined {
   if (!isBag(value)) return undefined;
   const state: HostState = {
@@ -39,11 +93,15 @@ export function readHostState(value: unknown): HostState | undefined {
     hasCredentials: value.hasCredentials === true,
     recentUsers: list(value.recentUsers, readTarget),
   };
+  if (isBag(value.profile) && str(value.profile.name) !== undefined) {
+    state.profile = { name: str(value.profile.name) ?? '', production: value.profile.production === true };
+  }
   put(state, 'baseUrl', str(value.baseUrl));
   put(state, 'settingsProblem', str(value.settingsProblem));
   put(state, 'credentialKind', oneOf(['self-built', 'manual'] as const, value.credentialKind));
   put(state, 'appId', str(value.appId));
   put(state, 'defaultTarget', readTarget(value.defaultTarget));
+  if (Array.isArray(value.history)) state.history = list(value.history, readHistoryItem).slice(0, FORM_HISTORY_MAX);
   return state;
 }
 
@@ -123,7 +181,10 @@ export function readFromHost(data: unknown): FromHost | undefined {
     case 'version': {
       const target = readTarget(data.target);
       if (target === undefined || (data.version !== undefined && typeof data.version !== 'string')) return undefined;
-      return { type: 'version', target, version: data.version };
+      const version: Extract<FromHost, { type: 'version' }> = { type: 'version', target, version: data.version };
+      // A malformed remembered state is dropped, not the version estimate with it.
+      put(version, 'remembered', readRemembered(data.remembered));
+      return version;
     }
     case 'busy': {
       const requestId = str(data.requestId);
@@ -150,6 +211,8 @@ export interface SavedState {
   host?: HostState;
   /** The host's estimate of the next automatic version, for the target it was asked about. */
   version?: { target: Target; version: string };
+  /** What the host said the extension last set for a target (`badge` absent: never set). */
+  remembered?: { target: Target; badge?: RememberedInfo };
   result?: FormResult;
   resultAction?: 'send' | 'clear';
 }
@@ -168,6 +231,12 @@ export function readSavedState(value: unknown): SavedState {
     const target = readTarget(value.version.target);
     const version = str(value.version.version);
     if (target !== undefined && version !== undefined) saved.version = { target, version };
+  }
+  if (isBag(value.remembered)) {
+    const target = readTarget(value.remembered.target);
+    const badge = readRemembered(value.remembered.badge);
+    // A malformed badge is unknown, not "never set".
+    if (target !== undefined && (value.remembered.badge === undefined || badge !== undefined)) saved.remembered = badge === undefined ? { target } : { target, badge };
   }
   put(saved, 'result', readFormResult(value.result));
   put(saved, 'resultAction', oneOf(['send', 'clear'] as const, value.resultAction));

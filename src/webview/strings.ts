@@ -8,6 +8,8 @@ const table = {
 
   'connection.legend': { en: 'Connection', 'zh-cn': '连接' },
   'connection.domain': { en: 'Domain', 'zh-cn': '域名' },
+  'connection.profile': { en: 'Profile', 'zh-cn': '配置' },
+  'connection.production': { en: 'production: sends ask first', 'zh-cn': '生产环境：发送前确认' },
   'connection.baseUrl': { en: 'API base', 'zh-cn': '接口地址' },
   'connection.credentials': { en: 'Credentials', 'zh-cn': '凭据' },
   'connection.selfBuilt': { en: 'Self-built app {appId}', 'zh-cn': '自建应用 {appId}' },
@@ -19,12 +21,29 @@ const table = {
   'command.useTenantToken': { en: 'Use tenant token', 'zh-cn': '使用 tenant token' },
   'command.testConnection': { en: 'Test connection', 'zh-cn': '测试连接' },
   'command.showLog': { en: 'Show log', 'zh-cn': '显示日志' },
+  'command.switchProfile': { en: 'Switch profile', 'zh-cn': '切换配置' },
+  'command.addProfile': { en: 'Add profile', 'zh-cn': '添加配置' },
 
   'target.legend': { en: 'Target user', 'zh-cn': '目标用户' },
   'target.userId': { en: 'User ID', 'zh-cn': '用户 ID' },
   'target.userIdType': { en: 'ID type', 'zh-cn': 'ID 类型' },
   'target.recent': { en: 'Recent users', 'zh-cn': '最近使用的用户' },
   'target.recentPlaceholder': { en: 'Choose a recent user…', 'zh-cn': '选择最近使用的用户…' },
+  'remembered.line': {
+    en: 'Last set by this extension: PC {pc} · mobile {mobile} · version {version} · {time}',
+    'zh-cn': '本扩展上次设置：PC 端 {pc} · 移动端 {mobile} · 版本号 {version} · {time}',
+  },
+  'remembered.none': { en: 'Not set from this extension yet.', 'zh-cn': '尚未通过本扩展为该用户设置过红点。' },
+
+  'history.legend': { en: 'History', 'zh-cn': '历史记录' },
+  'history.hint': { en: 'The {count} most recent requests. Re-sending uses a new version.', 'zh-cn': '最近 {count} 条请求。重新发送时使用新的版本号。' },
+  'history.empty': { en: 'No requests yet.', 'zh-cn': '暂无请求。' },
+  'history.counts': { en: 'PC {pc} · mobile {mobile}', 'zh-cn': 'PC 端 {pc} · 移动端 {mobile}' },
+  'history.ok': { en: 'Succeeded:', 'zh-cn': '成功：' },
+  'history.failed': { en: 'Failed:', 'zh-cn': '失败：' },
+  'history.code': { en: 'code {code}', 'zh-cn': '错误码 {code}' },
+  'history.resend': { en: 'Re-send', 'zh-cn': '重新发送' },
+  'history.resendLabel': { en: 'Re-send the request to {user}', 'zh-cn': '重新发送给 {user} 的请求' },
 
   'counts.legend': { en: 'Badge counts', 'zh-cn': '红点数量' },
   'counts.hint': { en: 'Leave a count empty to leave it out of the request.', 'zh-cn': '留空的数量不会出现在请求中。' },

@@ -307,7 +307,7 @@ describe('form', () => {
       assert.match(await form.text('#conn-domain'), /feishu · https:\/\/open\.feishu\.cn/);
       assert.match(await form.text('#conn-credentials'), /Self-built app cli_a1b2c3/);
       assert.match(await form.text('#settings-problem'), /customBaseUrl must use https\./);
-      for (const command of ['configureCredentials', 'useTenantToken', 'testConnection', 'showLog'] as const) {
+      for (const command of ['configureCredentials', 'useTenantToken', 'testConnection', 'showLog', 'switchProfile', 'addProfile'] as const) {
         await form.page.click(`#cmd-${command}`);
         assert.deepEqual(await lastOf(form, 'runCommand'), { type: 'runCommand', command });
       }
@@ -316,6 +316,16 @@ describe('form', () => {
       assert.equal(await form.page.locator('#settings-problem').isVisible(), false);
       await form.deliver({ type: 'state', state: hostState({ credentialKind: 'manual' }) });
       assert.match(await form.text('#conn-credentials'), /Pasted tenant access token/);
+      await form.close();
+    });
+
+    test('names the active profile and flags a production one', async () => {
+      const form = await open();
+      await form.deliver({ type: 'state', state: hostState({ profile: { name: 'Test app', production: false } }) });
+      assert.equal((await form.text('#conn-profile')).trim(), 'Test app');
+      await form.deliver({ type: 'state', state: hostState({ profile: { name: '<b>Prod</b>', production: true } }) });
+      assert.match(await form.text('#conn-profile'), /<b>Prod<\/b> production: sends ask first/);
+      assert.equal(await form.page.locator('#conn-profile b').count(), 0, 'a profile name is text, never markup');
       await form.close();
     });
 

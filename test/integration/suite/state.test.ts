@@ -74,4 +74,17 @@ describe('remembered state, undo and history', function () {
     const wrong = await run<BadgeCommandResult>('feishuBadge.resendFromHistory', { index: 999 });
     assert.equal(wrong.error, 'validation');
   });
+
+  it('re-send takes the form\'s { signal, silent } options like setBadge', async () => {
+    const count = server.badgeRequests().length;
+    const silent = await run<BadgeCommandResult>('feishuBadge.resendFromHistory', { index: 0 }, { silent: true });
+    assert.equal(silent.ok, true);
+    assert.equal(server.badgeRequests().length, count + 1);
+    const controller = new AbortController();
+    controller.abort();
+    const cancelled = await run<BadgeCommandResult>('feishuBadge.resendFromHistory', { index: 0 }, { signal: controller.signal, silent: true });
+    assert.equal(cancelled.ok, false);
+    assert.equal(cancelled.error, 'cancelled');
+    assert.equal(server.badgeRequests().length, count + 1);
+  });
 });

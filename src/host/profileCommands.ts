@@ -1,0 +1,146 @@
+import * as vscode from 'vscode';
+import type { Domain } from '../core/http.ts';
+import { COMMANDS } from './commands.ts';
+import type { CredentialStore } from './credentials.ts';
+import { DEFAULT_PROFILE_ID } from './profiles.ts';
+import type { Profile, ProfileStore } from './profiles.ts';
+import { describeBaseUrlProblem } from './settings.ts';
+
+export interface ProfileResult {
+  ok: boolean;
+  id?: string;
+  name?: string;
+  error?: 'validation' | 'not-found' | 'cancelled';
+  msg?: string;
+}
+
+const DOMAINS: readonly Domain[] = ['feishu', 'lark', 'custom'];
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function describe(profile: Profile): string {
+  if (profile.id === DEFAULT_PROFILE_ID) return vscode.l10n.t('follows the feishuBadge.domain settings');
+  return profile.domain === 'custom' ? (profile.customBaseUrl ?? '') : (profile.domain ?? '');
+}
+
+function problemText(problem: string, input: string): string {
+  switch (problem) {
+    case 'name':
+      return vscode.l10n.t('A profile needs a name.');
+    case 'duplicate-name':
+      return vscode.l10n.t('A profile named "{0}" exists already.', input);
+    default:
+      return describeBaseUrlProblem(problem as Parameters<typeof describeBaseUrlProblem>[0], input);
+  }
+}
+
+/** Asks which profile to use. */
+async function pickProfile(profiles: ProfileStore, title: string, includeDefault: boolean): Promise<Profile | undefined> {
+  const active = profiles.active.id;
+  const items = profiles.list
+    .filter((p) => includeDefault || p.id !== DEFAULT_PROFILE_ID)
+    .map((p) => ({
+      label: `${p.id === active ? '$(check) ' : ''}${p.name}`,
+      description: `${describe(p)}${p.production ? ` · ${vscode.l10n.t('production')}` : ''}`,
+      profile: p,
+    }));
+  const picked = await vscode.window.showQuickPick(items, { title });
+  return picked?.profile;
+}
+
+export function registerProfileCommands(profiles: ProfileStore, credentials: CredentialStore, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const addProfile = async (args?: unknown): Promise<ProfileResult | undefined> => {
+    let input: { name: string; domain: Domain; customBaseUrl?: string; production?: boolean };
+    if (args !== undefined) {
+      if (!isRecord(args) || typeof args.name !== 'string' || !DOMAINS.includes(args.domain as Domain)) {
+        return { ok: false, error: 'validation', msg: vscode.l10n.t('Pass { name, domain: "feishu" | "lark" | "custom", customBaseUrl?, production? }.') };
+      }
+      input = { name: args.name, domain: args.domain as Domain, production: args.production === true };
+      if (typeof args.customBaseUrl === 'string') input.customBaseUrl = args.customBaseUrl;
+    } else {
+      const title = vscode.l10n.t('Feishu Badge: Add Profile');
+      const name = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Profile name, e.g. "Test app" or "Production".'), ignoreFocusOut: true, validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('A profile needs a name.') : undefined) });
+      if (name === undefined) return undefined;
+      const domain = await vscode.window.showQuickPick(
+        DOMAINS.map((d) => ({ label: d, domain: d })),
+        { title, placeHolder: vscode.l10n.t('Which open platform does this profile call?') },
+      );
+      if (domain === undefined) return undefined;
+      input = { name, domain: domain.domain };
+      if (domain.domain === 'custom') {
+        const url = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('API base, e.g. https://open.feishu.example.com'), ignoreFocusOut: true });
+        if (url === undefined) return undefined;
+        input.customBaseUrl = url;
+      }
+      const yes = vscode.l10n.t('Yes: ask before every send');
+      const production = await vscode.window.showQuickPick([vscode.l10n.t('No'), yes], { title, placeHolder: vscode.l10n.t('Is this a production app?') });
+      if (production === undefined) return undefined;
+      input.production = production === yes;
+    }
+    const added = await profiles.add(input);
+    if (!added.ok) {
+      const msg = problemText(added.problem, added.problem === 'duplicate-name' ? input.name : (input.customBaseUrl ?? ''));
+      if (args === undefined) void vscode.window.showErrorMessage(msg);
+      return { ok: false, error: 'validation', msg };
+    }
+    await profiles.activate(added.profile.id);
+    log.info(`profile added and active: ${added.profile.name} (${added.profile.id})`);
+    if (args === undefined) {
+      const configure = vscode.l10n.t('Configure Credentials');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Profile "{0}" is active. It has no credentials yet.', added.profile.name), configure).then((choice) => {
+        if (choice === configure) void vscode.commands.executeCommand(COMMANDS.configureCredentials);
+      });
+    }
+    return { ok: true, id: added.profile.id, name: added.profile.name };
+  };
+
+  const switchProfile = async (args?: unknown): Promise<ProfileResult | undefined> => {
+    let profile: Profile | undefined;
+    if (args !== undefined) {
+      const wanted = isRecord(args) ? (typeof args.id === 'string' ? args.id : typeof args.name === 'string' ? args.name : undefined) : undefined;
+      profile = wanted === undefined ? undefined : profiles.find(wanted);
+      if (profile === undefined) return { ok: false, error: 'not-found', msg: vscode.l10n.t('No profile "{0}".', String(wanted ?? '')) };
+    } else {
+      profile = await pickProfile(profiles, vscode.l10n.t('Switch Feishu Badge Profile'), true);
+      if (profile === undefined) return undefined;
+    }
+    await profiles.activate(profile.id);
+    log.info(`active profile: ${profile.name} (${profile.id})`);
+    return { ok: true, id: profile.id, name: profile.name };
+  };
+
+  const removeProfile = async (args?: unknown): Promise<ProfileResult | undefined> => {
+    let profile: Profile | undefined;
+    if (args !== undefined) {
+      const wanted = isRecord(args) && typeof args.id === 'string' ? args.id : undefined;
+      profile = wanted === undefined ? undefined : profiles.find(wanted);
+      if (profile === undefined || profile.id === DEFAULT_PROFILE_ID) return { ok: false, error: 'not-found', msg: vscode.l10n.t('No removable profile "{0}".', String(wanted ?? '')) };
+    } else {
+      profile = await pickProfile(profiles, vscode.l10n.t('Remove Feishu Badge Profile'), false);
+      if (profile === undefined) return undefined;
+      const remove = vscode.l10n.t('Remove');
+      const sure = await vscode.window.showWarningMessage(vscode.l10n.t('Remove the profile "{0}" and its credentials?', profile.name), { modal: true }, remove);
+      if (sure !== remove) return undefined;
+    }
+    await credentials.deleteFor(profile.id);
+    await profiles.remove(profile.id);
+    log.info(`profile removed: ${profile.name} (${profile.id})`);
+    return { ok: true, id: profile.id, name: profile.name };
+  };
+
+  return [
+    vscode.commands.registerCommand(COMMANDS.addProfile, addProfile),
+    vscode.commands.registerCommand(COMMANDS.switchProfile, switchProfile),
+    vscode.commands.registerCommand(COMMANDS.removeProfile, removeProfile),
+  ];
+}
+
+/**
+ * Asks before sending to a production profile (once per bulk run). In-process callers that have
+ * asked already pass `{ confirmProduction: true }` as the command's second argument.
+ */
+export async function confirmProduction(profile: Profile, what: string, confirmed: boolean | undefined): Promise<boolean> {
+  if (!profile.production || confirmed === true) return true;
+  const send = vscode.l10n.t('Send to production');
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('"{0}" is a production profile. {1}', profile.name, what), { modal: true }, send);
+  return answer === send;
+}
