@@ -81,6 +81,43 @@ describe('profiles', function () {
     assert.equal((await run<ProfileResult>('feishuBadge.switchProfile', { id: prod.id })).error, 'not-found');
   });
 
+  it('a production profile asks before each send (bulk: once per run); declining sends nothing', async () => {
+    const prod = await run<ProfileResult>('feishuBadge.addProfile', { name: 'Prod asks', domain: 'custom', customBaseUrl: second.url, production: true });
+    assert.equal((await run<{ ok: boolean }>('feishuBadge.configureCredentials', APP_B)).ok, true);
+    // The confirmation is a modal warning: answer it the way a person would, and count the asks.
+    const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
+    const original = window.showWarningMessage;
+    let answer: string | undefined;
+    const asked: string[] = [];
+    window.showWarningMessage = (message: unknown, ...rest: unknown[]) => {
+      if (typeof message === 'string' && message.includes('production profile')) {
+        asked.push(message);
+        return Promise.resolve(answer);
+      }
+      return original.call(vscode.window, message, ...rest);
+    };
+    try {
+      const before = second.badgeRequests().length;
+      answer = undefined;
+      const declined = await set();
+      assert.equal(declined.ok, false);
+      assert.equal(declined.error, 'cancelled');
+      assert.equal(second.badgeRequests().length, before, 'nothing sent when declined');
+      answer = 'Send to production';
+      assert.equal((await set()).ok, true);
+      assert.equal(second.badgeRequests().length, before + 1);
+      asked.length = 0;
+      const bulk = await run<{ ok: number }>('feishuBadge.bulkSetBadges', {
+        items: [1, 2, 3].map((i) => ({ user_id: `ou_prod_${i}`, pc: { web_app: 1 } })),
+      });
+      assert.equal(bulk.ok, 3);
+      assert.equal(asked.length, 1, 'a bulk run asks once');
+    } finally {
+      window.showWarningMessage = original;
+      await run('feishuBadge.removeProfile', { id: prod.id });
+    }
+  });
+
   it('bad profiles are refused with a reason', async () => {
     const insecure = await run<ProfileResult>('feishuBadge.addProfile', { name: 'Insecure', domain: 'custom', customBaseUrl: 'http://feishu.example.com' });
     assert.equal(insecure.ok, false);
