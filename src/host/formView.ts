@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { BadgeCommandResult } from '../core/result.ts';
 import type { ClientBadgeNum } from '../core/types.ts';
-import { FORM_HISTORY_MAX, draftToInput, parseFromWebview } from '../shared/protocol.ts';
+import { FORM_HISTORY_MAX, draftToInput, formCsp, parseFromWebview } from '../shared/protocol.ts';
 import type { FromHost, FromWebview, HistoryItem, HostState, RememberedInfo } from '../shared/protocol.ts';
 import { COMMANDS } from './commands.ts';
 import type { CredentialStore } from './credentials.ts';
@@ -102,13 +102,7 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const nonce = randomBytes(16).toString('base64');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'form.css'));
-    const csp = [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-    ].join('; ');
+    const csp = formCsp(webview.cspSource, nonce);
     const lang = this.#service.locale === 'zh-cn' ? 'zh-CN' : 'en';
     return `<!DOCTYPE html>
 <html lang="${lang}">

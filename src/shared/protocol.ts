@@ -178,3 +178,12 @@ export function draftToInput(draft: Draft): Record<string, unknown> {
   if (mobile !== undefined) input.mobile = { ...mobile };
   return input;
 }
+
+/**
+ * The form's Content-Security-Policy: nothing by default, scripts only with this page's nonce,
+ * styles, fonts and images only from the webview's own source, no network. The host and the
+ * component tests' harness both use it, so the tests run under the production policy.
+ */
+export function formCsp(cspSource: string, nonce: string): string {
+  return ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `font-src ${cspSource}`, `img-src ${cspSource}`].join('; ');
+}

@@ -10,7 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../integration/codeServer.ts';
 import { chromiumPath, ensureSystemPackages } from '../integration/provision.ts';
+import { formCsp } from '../../src/shared/protocol.ts';
 import type { Browser, Page } from 'playwright-core';
 import type { FromHost, FromWebview } from '../../src/shared/protocol.ts';
 
@@ -25,16 +27,6 @@ export interface HarnessWindow {
   postMessage(message: unknown, targetOrigin: string): void;
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Builds the webview bundle in memory with the production options from esbuild.mjs. */
 export async function buildWebview(): Promise<Uint8Array> {
@@ -102,7 +94,7 @@ export const THEMES = {
 export type Theme = keyof typeof THEMES;
 
 function page(origin: string, nonce: string, theme: Theme, lang: string): string {
-  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${origin}; font-src ${origin}; img-src ${origin};`;
+  const csp = formCsp(origin, nonce);
   // The inline script stands in for what VS Code injects; it carries the nonce like any allowed script.
   return `<!DOCTYPE html>
 <html lang="${lang}">
