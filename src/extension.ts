@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './host/commands.ts';
 import { registerBulkCommand } from './host/bulkCommand.ts';
+import { BULK_RESULTS_VIEW_ID, BulkResultsView } from './host/bulkResultsView.ts';
 import { registerCommands } from './host/commandHandlers.ts';
 import { CredentialStore } from './host/credentials.ts';
 import { FORM_VIEW_ID, FormViewProvider } from './host/formView.ts';
@@ -13,6 +14,8 @@ import type { StatusState } from './host/statusBar.ts';
 /** What activate() returns: the extension's own API for tests and other extensions. */
 export interface FeishuBadgeApi {
   statusBar: () => { state: StatusState; visible: boolean; text: string; tooltip: string };
+  /** The bulk-results view as labels: groups with their items' labels and descriptions. */
+  bulkResults: () => Array<{ label: string; items: Array<{ label: string; description: string }> }>;
 }
 
 // Activation stays cheap: nothing here touches the network; the keychain is read only when
@@ -23,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   const credentials = new CredentialStore(context.secrets, profiles);
   const service = new BadgeService(credentials, profiles, context.globalState, log);
   const statusBar = new StatusBarController();
+  const bulkResults = new BulkResultsView();
   const form = new FormViewProvider(context.extensionUri, service, credentials, log);
 
   // A second item names the active profile (only once there is more than one) and switches it.
@@ -68,7 +72,15 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
     service,
     statusBar,
     ...registerCommands({ service, statusBar, log, refreshStatus }),
-    registerBulkCommand(service, context.globalState, log),
+    bulkResults,
+    vscode.window.registerTreeDataProvider(BULK_RESULTS_VIEW_ID, bulkResults),
+    registerBulkCommand(service, context.globalState, log, bulkResults),
+    vscode.commands.registerCommand(COMMANDS.exportBulkResults, () => bulkResults.exportCsv()),
+    vscode.commands.registerCommand(COMMANDS.copyLogId, async (logId: unknown) => {
+      if (typeof logId !== 'string' || logId === '') return;
+      await vscode.env.clipboard.writeText(logId);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Copied log ID {0}.', logId));
+    }),
     ...registerProfileCommands(profiles, credentials, log),
     profileItem,
     form,
@@ -80,6 +92,14 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
 
   return {
     statusBar: () => ({ state: statusBar.state, ...statusBar.view }),
+    bulkResults: () =>
+      bulkResults.getChildren().map((group) => ({
+        label: String(bulkResults.getTreeItem(group).label ?? ''),
+        items: bulkResults.getChildren(group).map((node) => {
+          const item = bulkResults.getTreeItem(node);
+          return { label: String(item.label ?? ''), description: String(item.description ?? '') };
+        }),
+      })),
   };
 }
 

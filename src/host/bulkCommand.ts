@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { planBulk } from '../core/bulk.ts';
-import type { BulkCheckpoint, BulkItemResult, BulkSummary } from '../core/bulk.ts';
-import { bulkResultsCsv, itemsForUsers, parseBulkCsv, parseBulkJson } from '../core/bulkInput.ts';
+import type { BulkCheckpoint, BulkItemResult } from '../core/bulk.ts';
+import { itemsForUsers, parseBulkCsv, parseBulkJson } from '../core/bulkInput.ts';
+import { BULK_RESULTS_VIEW_ID } from './bulkResultsView.ts';
+import type { BulkResultsView } from './bulkResultsView.ts';
 import type { RowProblem } from '../core/bulkInput.ts';
 import { formatMessage } from '../core/messages.ts';
 import { parseCounts } from '../core/quickInput.ts';
@@ -107,19 +109,7 @@ async function askItems(service: BadgeService): Promise<{ items: unknown[]; prob
   return { items: itemsForUsers(ids, { pc: parsed.pc, mobile: parsed.mobile }, service.settings.userIdType), problems: [] };
 }
 
-async function showResults(summary: BulkSummary): Promise<void> {
-  const csv = bulkResultsCsv(summary.results);
-  const document = await vscode.workspace.openTextDocument({ content: csv, language: 'csv' });
-  await vscode.window.showTextDocument(document, { preview: false });
-}
-
-async function exportResults(summary: BulkSummary): Promise<void> {
-  const uri = await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: vscode.l10n.t('Export results') });
-  if (uri === undefined) return;
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${bulkResultsCsv(summary.results)}\n`));
-}
-
-export function registerBulkCommand(service: BadgeService, memento: vscode.Memento, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerBulkCommand(service: BadgeService, memento: vscode.Memento, log: vscode.LogOutputChannel, view: BulkResultsView): vscode.Disposable {
   /** `options.signal`: in-process callers (and tests) can cancel a run as the progress notification does. */
   const bulkSetBadges = async (args?: unknown, options?: { signal?: AbortSignal; confirmProduction?: boolean }): Promise<BulkCommandResult | undefined> => {
     const interactive = args === undefined;
@@ -213,11 +203,12 @@ export function registerBulkCommand(service: BadgeService, memento: vscode.Memen
     const text = summary.cancelled
       ? vscode.l10n.t('Bulk run cancelled: {0} set, {1} failed. Run the same list again to resume.', summary.ok, summary.failed)
       : vscode.l10n.t('Bulk run done: {0} set, {1} failed, {2} skipped.', summary.ok, summary.failed, summary.skipped);
+    view.show(summary);
     const show = vscode.l10n.t('Show Results');
     const exportCsv = vscode.l10n.t('Export CSV…');
     void (summary.failed > 0 ? vscode.window.showWarningMessage(text, show, exportCsv) : vscode.window.showInformationMessage(text, show, exportCsv)).then((choice) => {
-      if (choice === show) return showResults(summary);
-      if (choice === exportCsv) return exportResults(summary);
+      if (choice === show) return vscode.commands.executeCommand(`${BULK_RESULTS_VIEW_ID}.focus`);
+      if (choice === exportCsv) return view.exportCsv();
       return undefined;
     });
     return {

@@ -7,6 +7,8 @@ export const COMMANDS = {
   setBadge: 'feishuBadge.setBadge',
   clearBadge: 'feishuBadge.clearBadge',
   bulkSetBadges: 'feishuBadge.bulkSetBadges',
+  exportBulkResults: 'feishuBadge.exportBulkResults',
+  copyLogId: 'feishuBadge.copyLogId',
   undoClear: 'feishuBadge.undoClear',
   resendFromHistory: 'feishuBadge.resendFromHistory',
   addProfile: 'feishuBadge.addProfile',

@@ -2,6 +2,7 @@
 // Bulk badges in the real extension host, against the local Feishu-like server.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { FeishuBadgeApi } from '../../../src/extension.ts';
 import type { BulkCommandResult as BulkResult } from '../../../src/host/bulkCommand.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
 import { startSuiteServer } from './server.ts';
@@ -55,6 +56,13 @@ describe('bulk badges in the extension host', function () {
     assert.ok(hidden?.result?.logId);
     assert.equal(hidden?.result?.guidance?.id, 'api.213007');
     assert.equal(result.results.find((r) => r.userId === 'ou_neg')?.status, 'invalid');
+    // The per-user view lists failures first, each with its code and log ID.
+    const extension = vscode.extensions.getExtension<FeishuBadgeApi>('feishu-badge.feishu-badge');
+    const groups = extension?.exports.bulkResults() ?? [];
+    assert.deepEqual(groups.map((g) => g.label), ['Failed (1)', 'Invalid, not sent (1)', 'Set (8)']);
+    const failed = groups[0]?.items[0];
+    assert.equal(failed?.label, 'ou_bulk_hidden');
+    assert.ok(failed?.description.includes('213007') && failed.description.includes(hidden?.result?.logId ?? 'missing'), failed?.description);
   });
 
   it('adapts to the rate limit and never writes one user twice at once', async () => {

@@ -1,0 +1,97 @@
+import * as vscode from 'vscode';
+import type { BulkItemResult, BulkSummary } from '../core/bulk.ts';
+import { bulkResultsCsv } from '../core/bulkInput.ts';
+import { COMMANDS } from './commands.ts';
+
+export const BULK_RESULTS_VIEW_ID = 'feishuBadge.bulkResults';
+const HAS_RESULTS_CONTEXT = 'feishuBadge.hasBulkResults';
+
+type Group = 'failed' | 'invalid' | 'ok' | 'skipped';
+type Node = { kind: 'group'; group: Group; items: BulkItemResult[] } | { kind: 'item'; item: BulkItemResult };
+
+const GROUPS: ReadonlyArray<{ group: Group; status: BulkItemResult['status']; icon: string }> = [
+  { group: 'failed', status: 'failed', icon: 'error' },
+  { group: 'invalid', status: 'invalid', icon: 'warning' },
+  { group: 'ok', status: 'ok', icon: 'pass' },
+  { group: 'skipped', status: 'skipped', icon: 'debug-step-over' },
+];
+
+function groupLabel(group: Group, count: number): string {
+  switch (group) {
+    case 'failed':
+      return vscode.l10n.t('Failed ({0})', count);
+    case 'invalid':
+      return vscode.l10n.t('Invalid, not sent ({0})', count);
+    case 'ok':
+      return vscode.l10n.t('Set ({0})', count);
+    case 'skipped':
+      return vscode.l10n.t('Skipped, done earlier ({0})', count);
+  }
+}
+
+/** The per-user results of the last bulk run, failures first, each with its code, log ID and guidance. */
+export class BulkResultsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  readonly #changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.#changed.event;
+  #summary: BulkSummary | undefined;
+
+  get summary(): BulkSummary | undefined {
+    return this.#summary;
+  }
+
+  show(summary: BulkSummary): void {
+    this.#summary = summary;
+    void vscode.commands.executeCommand('setContext', HAS_RESULTS_CONTEXT, true);
+    this.#changed.fire(undefined);
+  }
+
+  getChildren(node?: Node): Node[] {
+    const results = this.#summary?.results ?? [];
+    if (node === undefined) {
+      return GROUPS.map(({ group, status }) => ({ kind: 'group' as const, group, items: results.filter((r) => r.status === status) })).filter((g) => g.items.length > 0);
+    }
+    return node.kind === 'group' ? node.items.map((item) => ({ kind: 'item' as const, item })) : [];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const item = new vscode.TreeItem(groupLabel(node.group, node.items.length), node.group === 'failed' || node.group === 'invalid' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.iconPath = new vscode.ThemeIcon(GROUPS.find((g) => g.group === node.group)?.icon ?? 'circle');
+      return item;
+    }
+    const { item: result } = node;
+    const tree = new vscode.TreeItem(result.userId || vscode.l10n.t('(no user ID)'));
+    const details = result.result;
+    const issue = result.issues?.[0];
+    tree.description = [
+      `#${result.index + 1}`,
+      details?.code === undefined || details.code === 0 ? undefined : String(details.code),
+      details?.logId,
+      issue === undefined ? undefined : `${issue.path || 'body'}: ${issue.id}`,
+    ]
+      .filter((part) => part !== undefined)
+      .join(' · ');
+    const guidance = details?.ok === true ? undefined : details?.guidance;
+    const tooltip = new vscode.MarkdownString(undefined, false);
+    tooltip.appendText(`${result.userId} (${result.userIdType})\n`);
+    if (details?.version !== undefined) tooltip.appendText(vscode.l10n.t('Version: {0}', details.version) + '\n');
+    if (guidance !== undefined) tooltip.appendText(`\n${guidance.title}\n${guidance.steps.map((step, i) => `${i + 1}. ${step}`).join('\n')}`);
+    tree.tooltip = tooltip;
+    if (details?.logId !== undefined) {
+      tree.contextValue = 'hasLogId';
+      tree.command = { command: COMMANDS.copyLogId, title: vscode.l10n.t('Copy Log ID'), arguments: [details.logId] };
+    }
+    return tree;
+  }
+
+  async exportCsv(): Promise<void> {
+    if (this.#summary === undefined) return;
+    const uri = await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: vscode.l10n.t('Export results') });
+    if (uri === undefined) return;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${bulkResultsCsv(this.#summary.results)}\n`));
+  }
+
+  dispose(): void {
+    this.#changed.dispose();
+  }
+}
