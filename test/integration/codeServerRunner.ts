@@ -48,6 +48,8 @@ export interface RunnerArgs {
   userDataDir?: string;
   extensionsDir?: string;
   folder?: string;
+  /** `--locale`: the display language, as for desktop VS Code. */
+  locale?: string;
   ignored: string[];
 }
 
@@ -62,12 +64,12 @@ export function parseRunnerArgs(argv: string[]): RunnerArgs {
     }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    const takesValue = ['extensionDevelopmentPath', 'extensionTestsPath', 'user-data-dir', 'extensions-dir'].includes(name);
+    const takesValue = ['extensionDevelopmentPath', 'extensionTestsPath', 'user-data-dir', 'extensions-dir', 'locale'].includes(name);
     let value: string | undefined;
     if (takesValue) {
       value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
       if (value === undefined || value.length === 0) throw new Error(`${arg} needs a value`);
-      value = resolve(value);
+      if (name !== 'locale') value = resolve(value);
     }
     switch (name) {
       case 'extensionDevelopmentPath':
@@ -81,6 +83,9 @@ export function parseRunnerArgs(argv: string[]): RunnerArgs {
         break;
       case 'extensions-dir':
         parsed.extensionsDir = value;
+        break;
+      case 'locale':
+        parsed.locale = value;
         break;
       default:
         parsed.ignored.push(arg);
@@ -151,7 +156,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    server = await startCodeServer({ provisioned, session, userDataDir, extensionsDir, logFile: serverLog });
+    server = await startCodeServer({ provisioned, session, userDataDir, extensionsDir, logFile: serverLog, ...(args.locale === undefined ? {} : { args: ['--locale', args.locale] }) });
     const { port, url } = server;
     console.log(`[runner] code-server on ${url} (user data: ${userDataDir})`);
 

@@ -222,6 +222,7 @@ export async function runIntegration(): Promise<Counts> {
           `--user-data-dir=${userDataDir}`,
           `--extensions-dir=${extensionsDir}`,
           ...(host.kind === 'electron' ? ['--disable-extensions'] : []),
+          ...(process.env['FEISHU_BADGE_TEST_LOCALE'] ? [`--locale=${process.env['FEISHU_BADGE_TEST_LOCALE']}`] : []),
         ],
         extensionTestsEnv: {
           FEISHU_BADGE_RESULTS: resultsFile,
