@@ -310,16 +310,20 @@ export class BadgeService implements vscode.Disposable {
     return BADGE_STATE_PREFIX + versionKey(core.baseUrl, core.appId, target.userIdType, target.userId);
   }
 
-  /** Keeps what was set (merged: a request without pc leaves pc as it was) and the history. */
+  /** Keeps what was set, merged: a request without pc leaves pc as it was on the server. */
+  async #rememberSet(core: Core, userIdType: UserIdType, body: Pick<BadgeBody, 'user_id' | 'pc' | 'mobile'>, version: string): Promise<void> {
+    const key = this.#badgeKey(core, { userId: body.user_id, userIdType });
+    const previous = this.#memento.get<RememberedBadge>(key);
+    const pc = body.pc ?? previous?.pc;
+    const mobile = body.mobile ?? previous?.mobile;
+    await this.#memento.update(key, { version, at: Date.now(), ...(pc === undefined ? {} : { pc }), ...(mobile === undefined ? {} : { mobile }) } satisfies RememberedBadge);
+  }
+
+  /** Keeps what was set and the history. */
   async #record(core: Core, result: BadgeResult): Promise<void> {
     const { body, userIdType } = result.request;
     if (result.kind === 'success') {
-      const key = this.#badgeKey(core, { userId: body.user_id, userIdType });
-      const previous = this.#memento.get<RememberedBadge>(key);
-      const pc = body.pc ?? previous?.pc;
-      const mobile = body.mobile ?? previous?.mobile;
-      const state: RememberedBadge = { version: result.version, at: Date.now(), ...(pc === undefined ? {} : { pc }), ...(mobile === undefined ? {} : { mobile }) };
-      await this.#memento.update(key, state);
+      await this.#rememberSet(core, userIdType, body, result.version);
     }
     if (result.kind === 'cancelled' || result.kind === 'token-error') return;
     const entry: HistoryEntry = { at: Date.now(), baseUrl: core.baseUrl, userIdType, body, ok: result.kind === 'success' };
@@ -348,12 +352,7 @@ export class BadgeService implements vscode.Disposable {
       if (item.status !== 'ok' || item.result?.version === undefined) continue;
       const validation = validateBadge(items[item.index]);
       if (!validation.ok) continue;
-      const { body, userIdType } = validation.value;
-      const key = this.#badgeKey(core.core, { userId: body.user_id, userIdType });
-      const previous = this.#memento.get<RememberedBadge>(key);
-      const pc = body.pc ?? previous?.pc;
-      const mobile = body.mobile ?? previous?.mobile;
-      await this.#memento.update(key, { version: item.result.version, at: Date.now(), ...(pc === undefined ? {} : { pc }), ...(mobile === undefined ? {} : { mobile }) } satisfies RememberedBadge);
+      await this.#rememberSet(core.core, validation.value.userIdType, validation.value.body, item.result.version);
     }
     const last = summary.results.findLast((item) => item.result !== undefined);
     if (last !== undefined) await this.#remember({ userId: last.userId, userIdType: last.userIdType as UserIdType });
