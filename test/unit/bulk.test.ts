@@ -88,6 +88,20 @@ describe('bulk runs against the local Feishu-like server', () => {
     assert.ok((pacer.ratePerSecond ?? 0) > 0 && (pacer.ratePerSecond ?? 0) < 20, `pace ${pacer.ratePerSecond}/s is below the advertised limit per second`);
   });
 
+  test('after a stall the pacer catches up the missed slots the headroom allows, and no more', async () => {
+    let now = 0;
+    const pacer = new RatePacer({ concurrency: 10, now: () => now });
+    const success = { kind: 'success', httpStatus: 200, code: 0, msg: 'ok', response: {}, rateLimitLimit: 50 } as const;
+    assert.equal(await pacer.acquire(), true); // the probe
+    pacer.release(success); // learns 50/s: 47.5/s paced, slots ~21 ms apart, 2 slots of headroom
+    const immediate = async (): Promise<boolean> => Promise.race([pacer.acquire().then(() => true), new Promise<boolean>((resolve) => setImmediate(() => resolve(false)))]);
+    assert.equal(await immediate(), true);
+    now += 200; // the process stalled for ~9 slots
+    const burst = [await immediate(), await immediate(), await immediate(), await immediate()];
+    assert.deepEqual(burst, [true, true, true, false], 'the slot due now and two caught up, then pacing resumes');
+    now += 1_000; // let the waiting acquire through before the test ends
+  });
+
   test('a 429 pauses every worker until the reset', async () => {
     const pacer = new RatePacer({ concurrency: 4 });
     server.inject({ type: 'api-error', code: 99991400, httpStatus: 429, headers: { 'x-ogw-ratelimit-reset': '1' } });
