@@ -14,6 +14,8 @@ import type { StatusState } from './host/statusBar.ts';
 /** What activate() returns: the extension's own API for tests and other extensions. */
 export interface FeishuBadgeApi {
   statusBar: () => { state: StatusState; visible: boolean; text: string; tooltip: string };
+  /** The request history, most recent first: user and when it was sent. */
+  history: () => Array<{ userId: string; at: number }>;
   /** The bulk-results view as labels: groups with their items' labels and descriptions. */
   bulkResults: () => Array<{ label: string; items: Array<{ label: string; description: string }> }>;
 }
@@ -92,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
 
   return {
     statusBar: () => ({ state: statusBar.state, ...statusBar.view }),
+    history: () => service.history.map((entry) => ({ userId: entry.body.user_id, at: entry.at })),
     bulkResults: () =>
       bulkResults.getChildren().map((group) => ({
         label: String(bulkResults.getTreeItem(group).label ?? ''),

@@ -182,6 +182,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return notSent('validation', vscode.l10n.t('Pass { index } of an entry in the history (0 = the latest; {0} entries).', history.length));
       }
       index = requested;
+      // `at` pins the entry: sends since the list was drawn move indexes, not timestamps.
+      const at = isRecord(args) ? args.at : undefined;
+      if (typeof at === 'number' && history[index]?.at !== at) {
+        const found = history.findIndex((entry) => entry.at === at);
+        if (found === -1) return notSent('validation', vscode.l10n.t('That request is no longer in the history.'));
+        index = found;
+      }
     } else {
       if (history.length === 0) {
         void vscode.window.showInformationMessage(vscode.l10n.t('No requests in the history yet.'));

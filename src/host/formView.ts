@@ -190,7 +190,7 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
           message.type === 'send'
             ? await vscode.commands.executeCommand<BadgeCommandResult | undefined>(COMMANDS.setBadge, draftToInput(message.draft), options)
             : message.type === 'resend'
-              ? await vscode.commands.executeCommand<BadgeCommandResult | undefined>(COMMANDS.resendFromHistory, { index: message.index }, options)
+              ? await vscode.commands.executeCommand<BadgeCommandResult | undefined>(COMMANDS.resendFromHistory, { index: message.index, ...(message.at === undefined ? {} : { at: message.at }) }, options)
               : await vscode.commands.executeCommand<BadgeCommandResult | undefined>(
                   COMMANDS.clearBadge,
                   { user_id: message.target.userId, user_id_type: message.target.userIdType },

@@ -125,7 +125,13 @@ const fromWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
   v.object({ type: v.literal('send'), requestId, draft: draftSchema }),
   v.object({ type: v.literal('clear'), requestId, target: targetSchema }),
-  v.object({ type: v.literal('resend'), requestId, index: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(HISTORY_MAX - 1)) }),
+  v.object({
+    type: v.literal('resend'),
+    requestId,
+    index: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(HISTORY_MAX - 1)),
+    // When the entry was sent: it names the entry even if newer sends moved its index.
+    at: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  }),
   v.object({ type: v.literal('cancel'), requestId }),
   v.object({ type: v.literal('copy'), format: v.picklist(['curl', 'http']), draft: draftSchema }),
   v.object({ type: v.literal('copyLogId'), logId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)) }),

@@ -498,10 +498,10 @@ export class Form {
     this.#post({ type: 'send', requestId, draft: { ...this.#saved.draft } });
   }
 
-  #resend(index: number): void {
+  #resend(index: number, at: number): void {
     if (this.#pending !== undefined) return;
     const requestId = this.#begin('send');
-    this.#post({ type: 'resend', requestId, index });
+    this.#post({ type: 'resend', requestId, index, at });
   }
 
   #clear(): void {
@@ -706,7 +706,7 @@ export class Form {
         if (item.code !== undefined) details.push(t('history.code', locale, { code: item.code }));
         details.push(formatTime(item.at, locale));
         const button = el('button', { type: 'button', class: 'secondary small', 'data-index': item.index, 'aria-label': t('history.resendLabel', locale, { user: item.userId }) }, t('history.resend', locale));
-        button.addEventListener('click', () => this.#resend(item.index));
+        button.addEventListener('click', () => this.#resend(item.index, item.at));
         return el(
           'li',
           { class: `history-item ${item.ok ? 'ok' : 'fail'}` },

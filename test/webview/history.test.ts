@@ -128,15 +128,16 @@ describe('history', () => {
     await form.close();
   });
 
-  test('Re-send posts exactly { type, requestId, index }, by mouse or keyboard; busy blocks another', async () => {
+  test('Re-send posts exactly { type, requestId, index, at }, by mouse or keyboard; busy blocks another', async () => {
     const form = await harness.open();
     await form.deliver({ type: 'state', state: hostState({ history: HISTORY }) });
     await form.page.click('#history summary');
     await form.page.click('#history-list button[data-index="1"]');
     const [resend] = await ofType(form, 'resend');
     assert.ok(resend !== undefined);
-    assert.deepEqual(Object.keys(resend).sort(), ['index', 'requestId', 'type']);
+    assert.deepEqual(Object.keys(resend).sort(), ['at', 'index', 'requestId', 'type']);
     assert.equal(resend.index, 1);
+    assert.equal(resend.at, AT - 60_000, 'the entry is named by when it was sent too');
     assert.match(resend.requestId, /^[A-Za-z0-9-]{1,64}$/);
     assert.deepEqual(parseFromWebview(resend), resend);
     // While the host works on it: busy, and the buttons are unavailable (but keep focus).
@@ -155,7 +156,7 @@ describe('history', () => {
     await form.page.keyboard.press('Enter');
     const all = await ofType(form, 'resend');
     assert.equal(all.length, 2);
-    assert.deepEqual(all[1], { type: 'resend', requestId: all[1]?.requestId, index: 0 });
+    assert.deepEqual(all[1], { type: 'resend', requestId: all[1]?.requestId, index: 0, at: AT });
     assert.notEqual(all[1]?.requestId, resend.requestId);
     assert.deepEqual(await form.problems(), []);
     await form.close();

@@ -75,6 +75,25 @@ describe('remembered state, undo and history', function () {
     assert.equal(wrong.error, 'validation');
   });
 
+  it('a re-send pinned by time finds its entry after newer sends moved it', async () => {
+    await run('feishuBadge.setBadge', { user_id: 'ou_state_frank', pc: { web_app: 4 } });
+    const drawn = await run<BadgeCommandResult>('feishuBadge.setBadge', { user_id: 'ou_state_grace', pc: { web_app: 6 } });
+    assert.equal(drawn.ok, true);
+    // What the form drew: grace at index 0, with the time it was sent. Then another send lands.
+    const entryTime = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await run('feishuBadge.setBadge', { user_id: 'ou_state_heidi', pc: { web_app: 1 } });
+    const extension = vscode.extensions.getExtension<FeishuBadgeApi>('feishu-badge.feishu-badge');
+    const history = extension?.exports.history() ?? [];
+    const grace = history.find((entry) => entry.userId === 'ou_state_grace' && entry.at <= entryTime);
+    assert.ok(grace, 'grace is in the history');
+    const again = await run<BadgeCommandResult>('feishuBadge.resendFromHistory', { index: 0, at: grace.at });
+    assert.equal(again.ok, true);
+    assert.equal(bodyOf(server).user_id, 'ou_state_grace', 'the pinned entry, not whatever is at index 0 now');
+    const gone = await run<BadgeCommandResult>('feishuBadge.resendFromHistory', { index: 0, at: 1 });
+    assert.equal(gone.error, 'validation');
+  });
+
   it('re-send takes the form\'s { signal, silent } options like setBadge', async () => {
     const count = server.badgeRequests().length;
     const silent = await run<BadgeCommandResult>('feishuBadge.resendFromHistory', { index: 0 }, { silent: true });
