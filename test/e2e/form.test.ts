@@ -79,14 +79,16 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
     await title.waitFor({ timeout: 15_000 });
     const input = page.locator('.quick-input-widget input');
     await input.fill(text);
-    for (let tries = 0; tries < 5; tries++) {
+    for (let tries = 0; tries < 8; tries++) {
       if ((await input.inputValue()) !== text) await input.fill(text);
-      await page.keyboard.press('Enter');
+      await input.press('Enter');
       // Enter is ignored while the extension host is still validating: try again until the step moves on.
-      const moved = await title.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false);
+      const moved = await title.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
       if (moved) return;
     }
-    throw new Error(`quick input step ${step} did not accept the input`);
+    const shotPath = join(SHOTS, `failed-step-${step.replace(/\W+/g, '')}.png`);
+    await page.screenshot({ path: shotPath }).catch(() => undefined);
+    throw new Error(`quick input step ${step} did not accept the input (screenshot: ${shotPath})`);
   }
 
   async function formFrame(): Promise<Frame> {
