@@ -37,8 +37,3 @@ export async function startSuiteServer(options: FeishuServerOptions = {}): Promi
 export async function closeSuiteServers(): Promise<void> {
   await Promise.all([...running].map((server) => server.close()));
 }
-
-/** Records what every running server has issued so far (also done on close). */
-export function recordServerSecrets(): void {
-  for (const server of running) recordIssued(server);
-}
