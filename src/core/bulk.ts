@@ -127,12 +127,17 @@ export interface BulkPlan {
   invalid: BulkItemResult[];
 }
 
+export interface PlanOptions {
+  /** The ID type of items without `user_id_type` (the `feishuBadge.userIdType` setting); `open_id` when not given. */
+  defaultUserIdType?: UserIdType | undefined;
+}
+
 /** Validates every item before anything is sent: the dry run and the real run share it. */
-export function planBulk(items: readonly unknown[]): BulkPlan {
+export function planBulk(items: readonly unknown[], options: PlanOptions = {}): BulkPlan {
   const valid: BulkPlan['valid'] = [];
   const invalid: BulkItemResult[] = [];
   items.forEach((item, index) => {
-    const validation = validateBadge(item);
+    const validation = validateBadge(item, { defaultUserIdType: options.defaultUserIdType });
     if (validation.ok) {
       valid.push({ index, badge: validation.value, warnings: validation.warnings });
     } else {
@@ -140,7 +145,7 @@ export function planBulk(items: readonly unknown[]): BulkPlan {
       invalid.push({
         index,
         userId: typeof raw.user_id === 'string' ? raw.user_id : '',
-        userIdType: typeof raw.user_id_type === 'string' ? raw.user_id_type : 'open_id',
+        userIdType: typeof raw.user_id_type === 'string' ? raw.user_id_type : (options.defaultUserIdType ?? 'open_id'),
         status: 'invalid',
         issues: validation.errors,
       });
@@ -155,7 +160,7 @@ export interface BulkCheckpoint {
   markDone(key: string): void | PromiseLike<void>;
 }
 
-export interface BulkOptions {
+export interface BulkOptions extends PlanOptions {
   concurrency?: number;
   signal?: AbortSignal;
   checkpoint?: BulkCheckpoint;
@@ -192,7 +197,7 @@ export function checkpointKey(index: number, badge: ValidBadge): string {
  */
 export async function runBulk(client: BadgeClient, items: readonly unknown[], options: BulkOptions = {}): Promise<BulkSummary> {
   const started = Date.now();
-  const plan = planBulk(items);
+  const plan = planBulk(items, { defaultUserIdType: options.defaultUserIdType });
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
   const pacer = options.pacer ?? new RatePacer({ concurrency });
   const results: BulkItemResult[] = [...plan.invalid];

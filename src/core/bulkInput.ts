@@ -104,7 +104,13 @@ export function itemsForUsers(text: string, counts: { pc?: Record<string, number
   return ids.map((id) => ({ user_id: id, ...(userIdType === undefined ? {} : { user_id_type: userIdType }), ...counts }));
 }
 
-/** Per-user results as CSV: failures carry the code, the log ID and what to do about them. */
+/** What a spreadsheet reads as the start of a formula. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Per-user results as CSV (RFC 4180): failures carry the code, the log ID and what to do about
+ * them. Text cells that a spreadsheet would run as a formula start with a ' (see below).
+ */
 export function bulkResultsCsv(
   results: ReadonlyArray<{ index: number; userId: string; userIdType: string; status: string; result?: { ok: boolean; code?: number; httpStatus?: number; logId?: string; attempts: number; version?: string; error?: string; msg?: string; guidance?: { title: string; steps: readonly string[] } }; issues?: ReadonlyArray<{ path: string; id: string }> }>,
 ): string {
@@ -122,5 +128,8 @@ export function bulkResultsCsv(
     message: item.result?.msg ?? (item.issues ?? []).map((issue) => `${issue.path || 'body'}: ${issue.id}`).join('; '),
     guidance: item.result?.ok === true || item.result?.guidance === undefined ? '' : [item.result.guidance.title, ...item.result.guidance.steps].join(' | '),
   }));
-  return Papa.unparse(rows, { columns: ['row', 'user_id', 'user_id_type', 'status', 'code', 'http_status', 'log_id', 'attempts', 'version', 'error', 'message', 'guidance'] });
+  // A cell starting with = + - @ (or tab / CR) would run as a formula in a spreadsheet (OWASP
+  // "CSV injection"): Papa prefixes it with ' and quotes it. Our own regex, because the library's
+  // default (`.*$` without the s flag) misses a cell with a line break; numbers are never touched.
+  return Papa.unparse(rows, { escapeFormulae: FORMULA_START, columns: ['row', 'user_id', 'user_id_type', 'status', 'code', 'http_status', 'log_id', 'attempts', 'version', 'error', 'message', 'guidance'] });
 }

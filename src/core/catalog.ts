@@ -9,7 +9,7 @@ export type FailureDescriptor =
   /** An HTTP error without a Feishu JSON body (e.g. a 502 HTML page, a 404). */
   | { kind: 'http'; httpStatus: number; logId?: string }
   | { kind: 'network'; reason: NetworkReason }
-  | { kind: 'invalid-response'; httpStatus?: number; logId?: string }
+  | { kind: 'invalid-response'; httpStatus?: number; logId?: string; redirectOrigin?: string }
   | { kind: 'cancelled' }
   /** The custom base URL was refused (http:// to a non-loopback host, not a URL, ...). */
   | { kind: 'bad-base-url' }
@@ -56,6 +56,8 @@ interface Context {
   readonly httpStatus?: number;
   readonly msg?: string;
   readonly logId?: string;
+  /** Where a refused redirect pointed: an origin only, never a path or query. */
+  readonly redirectOrigin?: string;
 }
 
 type TextSource = Texts | ((ctx: Context) => Texts);
@@ -1029,6 +1031,25 @@ const NETWORK_ENTRIES: Readonly<Record<NetworkReason, Entry>> = {
       ],
     },
   },
+  'not-sent': {
+    id: 'network.not-sent',
+    docUrl: DOC_TOKEN,
+    retryable: false,
+    en: {
+      title: 'Request not sent',
+      explanation:
+        'The request was refused on this computer before anything was sent: a header value, usually a pasted tenant_access_token, holds a line break, a space or another character a token cannot have.',
+      steps: [
+        'Paste the token again with "Feishu Badge: Use Tenant Access Token", copying only the token itself.',
+        'Or configure the App ID and App Secret so the extension fetches tokens itself.',
+      ],
+    },
+    zh: {
+      title: '请求未发送',
+      explanation: '请求在发送之前就在本机被拒绝：某个请求头的值（通常是粘贴的 tenant_access_token）含有换行、空格或其他访问凭证不可能包含的字符。',
+      steps: ['通过“飞书应用红点：使用 Tenant Access Token”重新粘贴，只复制访问凭证本身。', '或配置 App ID 和 App Secret，由插件自行获取访问凭证。'],
+    },
+  },
   other: {
     id: 'network.other',
     docUrl: DOC_BADGE_API,
@@ -1069,6 +1090,32 @@ const INVALID_RESPONSE: Entry = {
       '在浏览器中打开 API 域名，查看网络是否要求先登录。',
       '检查域名设置或自定义基础地址：它必须是 API 根地址，飞书为 https://open.feishu.cn。',
       '在插件日志中查看响应的开头部分，判断是谁返回的。',
+    ],
+  }),
+};
+
+const REDIRECT: Entry = {
+  id: 'invalid-response.redirect',
+  docUrl: DOC_BADGE_API,
+  retryable: false,
+  en: (ctx) => ({
+    title: 'Redirect not followed',
+    explanation: `The server answered${httpNoteEn(ctx)} with a redirect to ${ctx.redirectOrigin === undefined || ctx.redirectOrigin === 'unknown' ? 'an unreadable location' : ctx.redirectOrigin}. Feishu Badge never follows redirects, so the App Secret and tokens only go to the configured API base; nothing was sent there.`,
+    steps: [
+      ctx.redirectOrigin === undefined || ctx.redirectOrigin === 'unknown'
+        ? 'Check the domain setting or custom base URL: it must be the API root, for Feishu https://open.feishu.cn.'
+        : `If you trust ${ctx.redirectOrigin}, use it as the base URL: set feishuBadge.domain to "custom" and feishuBadge.customBaseUrl to ${ctx.redirectOrigin} (in your user settings).`,
+      'Otherwise check the domain setting or custom base URL, and whether a proxy rewrites requests.',
+    ],
+  }),
+  zh: (ctx) => ({
+    title: '未跟随重定向',
+    explanation: `服务器${httpNoteZh(ctx)}返回了指向 ${ctx.redirectOrigin === undefined || ctx.redirectOrigin === 'unknown' ? '无法识别的地址' : ctx.redirectOrigin} 的重定向。飞书应用红点从不跟随重定向，App Secret 和访问凭证只会发往配置的 API 基础地址；没有向该地址发送任何内容。`,
+    steps: [
+      ctx.redirectOrigin === undefined || ctx.redirectOrigin === 'unknown'
+        ? '检查域名设置或自定义基础地址：它必须是 API 根地址，飞书为 https://open.feishu.cn。'
+        : `如果信任 ${ctx.redirectOrigin}，请把它设为基础地址：在用户设置中将 feishuBadge.domain 设为“custom”，feishuBadge.customBaseUrl 设为 ${ctx.redirectOrigin}。`,
+      '否则请检查域名设置或自定义基础地址，以及是否有代理改写了请求。',
     ],
   }),
 };
@@ -1169,8 +1216,9 @@ export function guidanceFor(failure: FailureDescriptor, locale: Locale): Guidanc
       return build(httpEntry(ctx.httpStatus), ctx, locale, true);
     }
     case 'invalid-response': {
-      const ctx: Context = { httpStatus: cleanStatus(failure.httpStatus), logId: cleanLogId(failure.logId) };
-      return build(INVALID_RESPONSE, ctx, locale, true);
+      const redirectOrigin = cleanOrigin(failure.redirectOrigin);
+      const ctx: Context = { httpStatus: cleanStatus(failure.httpStatus), logId: cleanLogId(failure.logId), ...(redirectOrigin === undefined ? {} : { redirectOrigin }) };
+      return build(failure.redirectOrigin === undefined ? INVALID_RESPONSE : REDIRECT, ctx, locale, true);
     }
     case 'network':
       // An unknown reason from a newer caller still gets network guidance rather than a crash.
@@ -1220,6 +1268,17 @@ function cleanMsg(msg: string | undefined): string | undefined {
   return oneLine.length > MAX_MSG_CHARS ? `${oneLine.slice(0, MAX_MSG_CHARS - 1)}…` : oneLine;
 }
 
+/** An origin as `new URL().origin` gives it (no path, query or user info), or `unknown`. */
+function cleanOrigin(origin: string | undefined): string | undefined {
+  if (origin === undefined) return undefined;
+  try {
+    const parsed = new URL(origin).origin;
+    return parsed === origin ? parsed : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 function cleanLogId(logId: string | undefined): string | undefined {
   if (typeof logId !== 'string') return undefined;
   const trimmed = logId.trim();
@@ -1234,6 +1293,9 @@ export function describeOutcome(outcome: Exclude<Outcome, { kind: 'success' }>):
     case 'api-error':
       return withLogId({ kind: 'api', code: outcome.code, httpStatus: outcome.httpStatus, msg: outcome.msg }, outcome.logId);
     case 'invalid-response':
+      if (outcome.redirectOrigin !== undefined) {
+        return withLogId({ kind: 'invalid-response', httpStatus: outcome.httpStatus, redirectOrigin: outcome.redirectOrigin }, outcome.logId);
+      }
       return outcome.httpStatus >= 400
         ? withLogId({ kind: 'http', httpStatus: outcome.httpStatus }, outcome.logId)
         : withLogId({ kind: 'invalid-response', httpStatus: outcome.httpStatus }, outcome.logId);

@@ -89,8 +89,10 @@ export class BadgeClient {
     let tokenRefreshed = false;
     let body = { ...badge.body, version } as BadgeBody;
     const query = { user_id_type: badge.userIdType };
+    // Every result is scrubbed once more on the way out: a server echoing the request (an error
+    // page, a debug gateway) must not hand the token or the App Secret to the UI.
     const done = (result: Outcome | { kind: 'token-error'; cause: Exclude<Outcome, { kind: 'success' }> }): BadgeResult =>
-      ({ ...result, version, attempts, durationMs: this.#now() - started, retries, request: { userIdType: badge.userIdType, body } }) as BadgeResult;
+      tokens.redact({ ...result, version, attempts, durationMs: this.#now() - started, retries, request: { userIdType: badge.userIdType, body } }) as BadgeResult;
 
     for (;;) {
       // The cached token is read synchronously: most calls never wait on the token manager.
@@ -110,14 +112,16 @@ export class BadgeClient {
         ...(signal === undefined ? {} : { signal }),
       });
       gate?.release(outcome);
-      this.#options.onAttempt?.({
-        attempt: attempts,
-        method: 'POST',
-        path: BADGE_PATH,
-        version,
-        outcome,
-        durationMs: this.#now() - attemptStarted,
-      });
+      if (this.#options.onAttempt !== undefined) {
+        this.#options.onAttempt({
+          attempt: attempts,
+          method: 'POST',
+          path: BADGE_PATH,
+          version,
+          outcome: tokens.redact(outcome),
+          durationMs: this.#now() - attemptStarted,
+        });
+      }
       const decision = decideRetry(
         outcome,
         { attempt: attempts, versionBumped, tokenRefreshed, canRefreshToken: tokens.canRefresh },

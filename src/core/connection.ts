@@ -5,7 +5,8 @@ import type { Outcome } from './types.ts';
 
 export type ConnectionCheck =
   | { ok: true; logId?: string }
-  | { ok: false; failure: Exclude<Outcome, { kind: 'success' }> };
+  /** `stage`: which call failed (the token fetch, or the badge call that checks a pasted token). */
+  | { ok: false; failure: Exclude<Outcome, { kind: 'success' }>; stage: 'token' | 'badge' };
 
 // Codes that prove the gateway accepted the token and the request reached the badge service.
 const TOKEN_ACCEPTED = new Set([99992402, 213003, 213005]);
@@ -22,7 +23,7 @@ export async function checkConnection(transport: Transport, tokens: TokenManager
   }
   const token = await tokens.getToken(signal);
   if (!token.ok) {
-    return { ok: false, failure: token.failure };
+    return { ok: false, failure: tokens.redact(token.failure), stage: 'token' };
   }
   if (tokens.canRefresh) {
     return { ok: true };
@@ -38,5 +39,5 @@ export async function checkConnection(transport: Transport, tokens: TokenManager
   if (outcome.kind === 'success') {
     return outcome.logId === undefined ? { ok: true } : { ok: true, logId: outcome.logId };
   }
-  return { ok: false, failure: outcome };
+  return { ok: false, failure: tokens.redact(outcome), stage: 'badge' };
 }

@@ -19,22 +19,44 @@ function isLoopback(hostname: string): boolean {
 }
 
 /**
+ * A base URL as it may be shown back to the user: any `user:password@` removed, control
+ * characters escaped, at most 200 characters. Messages about a refused base URL use this, never
+ * the raw setting.
+ */
+export function displayableBaseUrl(input: string): string {
+  const start = input.indexOf('//') >= 0 ? input.indexOf('//') + 2 : 0;
+  const rest = input.slice(start);
+  const authorityEnd = rest.search(/[/?#]/);
+  const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
+  const at = authority.lastIndexOf('@');
+  const stripped = at < 0 ? input : input.slice(0, start) + rest.slice(at + 1);
+  // eslint-disable-next-line no-control-regex
+  const printable = stripped.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return printable.length > 200 ? `${printable.slice(0, 199)}…` : printable;
+}
+
+/**
  * The API base for a domain. A custom base must be https, except plain http to a loopback host
  * (a local test server): a tenant token sent in clear text over a network would be a leak.
+ * The `input` of a refusal is displayable: it never carries a user name or password.
  */
 export function resolveBaseUrl(domain: Domain, customBaseUrl?: string): BaseUrlResult {
   if (domain !== 'custom') {
     return { ok: true, baseUrl: DOMAIN_BASE_URLS[domain] };
   }
-  const input = (customBaseUrl ?? '').trim();
-  if (input === '') {
+  const raw = (customBaseUrl ?? '').trim();
+  const input = displayableBaseUrl(raw);
+  if (raw === '') {
     return { ok: false, problem: 'empty', input };
   }
   let url: URL;
   try {
-    url = new URL(input);
+    url = new URL(raw);
   } catch {
     return { ok: false, problem: 'not-a-url', input };
+  }
+  if (url.username !== '' || url.password !== '') {
+    return { ok: false, problem: 'has-credentials', input };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return { ok: false, problem: 'unsupported-protocol', input };
@@ -42,13 +64,19 @@ export function resolveBaseUrl(domain: Domain, customBaseUrl?: string): BaseUrlR
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     return { ok: false, problem: 'insecure', input };
   }
-  if (url.search !== '' || url.hash !== '') {
+  if (url.search !== '' || url.hash !== '' || raw.endsWith('?') || raw.endsWith('#')) {
     return { ok: false, problem: 'has-query-or-hash', input };
   }
-  if (url.username !== '' || url.password !== '') {
-    return { ok: false, problem: 'has-credentials', input };
-  }
   return { ok: true, baseUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+
+/** The origin (scheme, host, port) of an API base, which credentials are bound to. */
+export function originOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return baseUrl;
+  }
 }
 
 export interface PostOptions {
@@ -72,18 +100,31 @@ export interface TransportOptions {
 
 const SNIPPET_LENGTH = 200;
 
+// Printable ASCII and inner spaces or tabs: what an HTTP header value may hold.
+const HEADER_VALUE = /^[\x21-\x7e]([\t\x20-\x7e]*[\x21-\x7e])?$/;
+
+/**
+ * Why a request failed below HTTP, as fixed text: an error's message can quote a header value
+ * (undici's "invalid header value" error quotes the Authorization header, token included), so
+ * only its `code` or its class name is kept.
+ */
 function networkReason(error: unknown): { reason: NetworkReason; detail: string } {
   // undici nests the system error (ECONNREFUSED, ...) in `cause`, sometimes twice.
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') {
+    if (typeof code === 'string' && /^[A-Z0-9_]{1,64}$/.test(code)) {
       return { reason: reasonForCode(code), detail: code };
     }
     current = (current as { cause?: unknown }).cause;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { reason: 'other', detail: message.slice(0, SNIPPET_LENGTH) };
+  // A TypeError with no cause is fetch refusing the request itself (bad header or URL): nothing
+  // left this machine, so it must not be retried.
+  if (error instanceof TypeError && (error as { cause?: unknown }).cause === undefined) {
+    return { reason: 'not-sent', detail: 'the request was refused before it was sent' };
+  }
+  const name = error instanceof Error && /^[A-Za-z]{1,40}$/.test(error.name) ? error.name : 'Error';
+  return { reason: 'other', detail: `request failed (${name})` };
 }
 
 function reasonForCode(code: string): NetworkReason {
@@ -119,8 +160,36 @@ function numberHeader(headers: Headers, name: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-function interpret(status: number, headers: Headers, text: string): Outcome {
-  const logIdHeader = headers.get('x-tt-logid') ?? undefined;
+/** The origin a redirect points at, never its path or query; `unknown` when unreadable. */
+function redirectOrigin(location: string | null, requestUrl: string): string {
+  if (location === null || location.trim() === '') return 'unknown';
+  try {
+    const origin = new URL(location, requestUrl).origin;
+    return origin === 'null' ? 'unknown' : origin;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** A log ID is shown and logged: only a plain token of at most 128 characters is kept. */
+function cleanLogId(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
+}
+
+function interpret(status: number, headers: Headers, text: string, requestUrl: string): Outcome {
+  if (status >= 300 && status < 400) {
+    // Never followed (fetch runs with redirect: 'manual'): a token request re-sent to `Location`
+    // would hand the App Secret to another origin. The body of a redirect is not shown.
+    const logId = cleanLogId(headers.get('x-tt-logid'));
+    return {
+      kind: 'invalid-response',
+      httpStatus: status,
+      snippet: `HTTP ${status} redirect, not followed`,
+      redirectOrigin: redirectOrigin(headers.get('location'), requestUrl),
+      ...(logId === undefined ? {} : { logId }),
+    };
+  }
+  const logIdHeader = cleanLogId(headers.get('x-tt-logid'));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -131,10 +200,10 @@ function interpret(status: number, headers: Headers, text: string): Outcome {
   const code = record?.code;
   // Error bodies may carry the log id themselves when a gateway strips headers.
   const bodyLogId = (record?.error as { log_id?: unknown } | undefined)?.log_id;
-  const logId = logIdHeader ?? (typeof bodyLogId === 'string' ? bodyLogId : undefined);
+  const logId = logIdHeader ?? cleanLogId(bodyLogId);
   const withLogId = <T extends object>(value: T): T & { logId?: string } => (logId === undefined ? value : { ...value, logId });
   if (record === undefined || typeof code !== 'number') {
-    const contentType = headers.get('content-type') ?? undefined;
+    const contentType = headers.get('content-type')?.slice(0, 100) ?? undefined;
     return withLogId({
       kind: 'invalid-response' as const,
       httpStatus: status,
@@ -271,10 +340,11 @@ export function createTransport(options: TransportOptions): Transport {
         headers,
         // ky builds the request and normalises errors; the body string goes straight to fetch,
         // because a body inside a Request becomes a web stream, which costs more than ky itself.
-        fetch: (input) => fetchImpl((input as Request).url, { method: 'POST', headers, body }),
+        // redirect: 'manual': a 3xx comes back as it is and is reported, never followed.
+        fetch: (input) => fetchImpl((input as Request).url, { method: 'POST', headers, body, redirect: 'manual' }),
       });
       const text = await response.text();
-      return interpret(response.status, response.headers, text);
+      return interpret(response.status, response.headers, text, url);
     } catch (error) {
       return isTimeoutError(error)
         ? { kind: 'network', reason: 'timeout', detail: 'timed out' }
@@ -291,6 +361,12 @@ export function createTransport(options: TransportOptions): Transport {
       }
       const query = postOptions.query === undefined ? '' : queryString(postOptions.query);
       const headers = { 'content-type': 'application/json; charset=utf-8', ...postOptions.headers };
+      for (const value of Object.values(headers)) {
+        // Checked here rather than left to fetch, whose error message would quote the value.
+        if (!HEADER_VALUE.test(value)) {
+          return Promise.resolve({ kind: 'network', reason: 'not-sent', detail: 'a header value has characters HTTP does not allow' });
+        }
+      }
       return settleFirst(exchange(`${base}${path}${query}`, headers, JSON.stringify(json)), options.timeoutMs, deadlines, signal);
     },
   };

@@ -8,7 +8,10 @@ export type CommandErrorKind =
   | 'validation'
   | 'no-credentials'
   | 'bad-settings'
-  | 'token'
+  /** The API base is not the origin the credentials were verified against, and that was not confirmed. */
+  | 'untrusted-origin'
+  /** Refused on this side before anything was sent (a pasted token with a line break). */
+  | 'not-sent'
   | 'timeout'
   | 'network'
   | 'invalid-response'
@@ -30,6 +33,8 @@ export interface BadgeCommandResult {
   msg?: string;
   logId?: string;
   error?: CommandErrorKind;
+  /** Which call failed: the tenant token fetch or the badge call itself (absent when nothing was sent). */
+  stage?: 'token' | 'badge';
   /** Field-level problems; nothing is sent when there are errors. */
   issues?: Array<ValidationIssue & { message: string }>;
   /** Why each retry happened. */
@@ -55,7 +60,7 @@ export function outcomeFields(outcome: Exclude<Outcome, { kind: 'success' }>): P
     case 'invalid-response':
       return { error: 'invalid-response', httpStatus: outcome.httpStatus, msg: outcome.snippet, ...(outcome.logId === undefined ? {} : { logId: outcome.logId }) };
     case 'network':
-      return { error: outcome.reason === 'timeout' ? 'timeout' : 'network', msg: outcome.detail };
+      return { error: outcome.reason === 'timeout' ? 'timeout' : outcome.reason === 'not-sent' ? 'not-sent' : 'network', msg: outcome.detail };
     case 'cancelled':
       return { error: 'cancelled' };
   }
@@ -78,9 +83,10 @@ export function toCommandResult(result: BadgeResult): BadgeCommandResult {
     // The badge call was never made: report the token endpoint's answer, marked as such.
     // The response of the token endpoint is never passed on: on success it holds the token.
     const { response: _response, ...fields } = outcomeFields(result.cause);
-    return { ...base, ...fields, error: fields.error === 'cancelled' ? 'cancelled' : 'token' };
+    return fields.error === 'cancelled' ? { ...base, ...fields } : { ...base, ...fields, stage: 'token' };
   }
-  return { ...base, ...outcomeFields(result) };
+  const fields = outcomeFields(result);
+  return fields.error === 'cancelled' ? { ...base, ...fields } : { ...base, ...fields, stage: 'badge' };
 }
 
 function outcomeSummary(outcome: Outcome): string {
@@ -90,7 +96,9 @@ function outcomeSummary(outcome: Outcome): string {
     case 'api-error':
       return `${outcome.httpStatus} code=${outcome.code}`;
     case 'invalid-response':
-      return `${outcome.httpStatus} invalid-response`;
+      return outcome.redirectOrigin === undefined
+        ? `${outcome.httpStatus} invalid-response`
+        : `${outcome.httpStatus} redirect-not-followed to=${logField(outcome.redirectOrigin)}`;
     case 'network':
       return `network=${outcome.reason}`;
     case 'cancelled':
@@ -98,16 +106,29 @@ function outcomeSummary(outcome: Outcome): string {
   }
 }
 
-const logIdOf = (outcome: Outcome): string => ('logId' in outcome && outcome.logId !== undefined ? outcome.logId : '-');
+/**
+ * A value as one log field: CR, LF and every other control or format character escaped, so a
+ * user ID or a server's log ID can never start a forged log line. At most 300 characters.
+ */
+export function logField(value: string): string {
+  const escaped = value.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  return escaped.length > 300 ? `${escaped.slice(0, 299)}…` : escaped;
+}
+
+const logIdOf = (outcome: Outcome): string => ('logId' in outcome && outcome.logId !== undefined ? logField(outcome.logId) : '-');
 
 /** One log line per request: method, path, status, code, log ID, attempts, duration. Never a token. */
 export function formatResultLine(method: string, path: string, result: BadgeResult): string {
   const outcome: Outcome = result.kind === 'token-error' ? result.cause : result;
   const prefix = result.kind === 'token-error' ? 'token-error ' : '';
-  return `${method} ${path} ${prefix}${outcomeSummary(outcome)} logId=${logIdOf(outcome)} attempts=${result.attempts} ${Math.round(result.durationMs)}ms user=${result.request.body.user_id} version=${result.version}`;
+  return `${method} ${path} ${prefix}${outcomeSummary(outcome)} logId=${logIdOf(outcome)} attempts=${result.attempts} ${Math.round(result.durationMs)}ms user=${logField(result.request.body.user_id)} version=${logField(result.version)}`;
 }
 
 /** A debug line per HTTP attempt. */
 export function formatAttemptLine(event: AttemptEvent): string {
-  return `attempt ${event.attempt}: ${event.method} ${event.path} ${outcomeSummary(event.outcome)} logId=${logIdOf(event.outcome)} ${Math.round(event.durationMs)}ms version=${event.version}`;
+  return `attempt ${event.attempt}: ${event.method} ${event.path} ${outcomeSummary(event.outcome)} logId=${logIdOf(event.outcome)} ${Math.round(event.durationMs)}ms version=${logField(event.version)}`;
 }

@@ -1,4 +1,5 @@
 import type { Transport } from './http.ts';
+import { Redactor } from './redact.ts';
 import type { Outcome } from './types.ts';
 
 export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
@@ -10,6 +11,23 @@ export type TokenSource =
   | { kind: 'manual'; token: string };
 
 export type TokenFailure = Exclude<Outcome, { kind: 'success' }>;
+
+/** Why a pasted token is refused before any network call. */
+export type PastedTokenProblem = 'empty' | 'whitespace' | 'not-printable-ascii' | 'too-long';
+
+export const MAX_PASTED_TOKEN_LENGTH = 4096;
+
+/**
+ * Checks a pasted tenant token before it goes into an Authorization header: printable ASCII,
+ * no whitespace anywhere (surrounding whitespace is the caller's to trim), at most 4 KiB.
+ */
+export function checkPastedToken(token: string): PastedTokenProblem | undefined {
+  if (token === '') return 'empty';
+  if (token.length > MAX_PASTED_TOKEN_LENGTH) return 'too-long';
+  if (/\s/.test(token)) return 'whitespace';
+  if (!/^[\x21-\x7e]+$/.test(token)) return 'not-printable-ascii';
+  return undefined;
+}
 
 export type TokenResult = { ok: true; token: string; fromCache: boolean } | { ok: false; failure: TokenFailure };
 
@@ -59,12 +77,29 @@ export class TokenManager {
   #cached: CachedToken | undefined;
   #inFlight: Promise<TokenResult> | undefined;
   #fetches = 0;
+  /** The tokens this manager has held (a few), so a server echoing an older one is still scrubbed. */
+  readonly #issued: string[] = [];
+  #redactor: Redactor;
 
   constructor(options: TokenManagerOptions) {
     this.#transport = options.transport;
     this.#source = options.source;
     this.#safetyMarginMs = options.safetyMarginMs ?? DEFAULT_TOKEN_SAFETY_MARGIN_MS;
     this.#now = options.now ?? Date.now;
+    this.#redactor = this.#makeRedactor();
+  }
+
+  #makeRedactor(): Redactor {
+    const source = this.#source;
+    return new Redactor([source.kind === 'self-built' ? source.appSecret : source.token, ...this.#issued]);
+  }
+
+  /**
+   * A copy of `value` with this manager's secrets (App Secret, tokens held), and anything shaped
+   * like an access token or JWT, replaced by `<redacted>`. For everything that leaves the core.
+   */
+  redact<T>(value: T): T {
+    return this.#redactor.deep(value);
   }
 
   /** Whether a rejected token can be replaced by fetching another. */
@@ -79,13 +114,17 @@ export class TokenManager {
 
   /** The token, when one is cached and fresh (or pasted); never fetches. */
   cached(): string | undefined {
-    if (this.#source.kind === 'manual') return this.#source.token;
+    if (this.#source.kind === 'manual') return checkPastedToken(this.#source.token) === undefined ? this.#source.token : undefined;
     const cached = this.#cached;
     return cached !== undefined && this.#now() < cached.expiresAt ? cached.token : undefined;
   }
 
   getToken(signal?: AbortSignal): Promise<TokenResult> {
     if (this.#source.kind === 'manual') {
+      if (checkPastedToken(this.#source.token) !== undefined) {
+        // Never put it in a header: the HTTP layer's error would quote it.
+        return Promise.resolve({ ok: false, failure: { kind: 'network', reason: 'not-sent', detail: 'the pasted token has characters a token cannot have' } });
+      }
       return Promise.resolve({ ok: true, token: this.#source.token, fromCache: true });
     }
     const cached = this.#cached;
@@ -115,27 +154,69 @@ export class TokenManager {
     const startedAt = this.#now();
     const outcome = await this.#transport.post(TOKEN_PATH, { app_id: source.appId, app_secret: source.appSecret });
     if (outcome.kind !== 'success') {
-      return { ok: false, failure: outcome };
+      return { ok: false, failure: tokenFailure(outcome) };
     }
     const body = outcome.response as { tenant_access_token?: unknown; expire?: unknown };
     const token = body.tenant_access_token;
     const expire = body.expire;
-    if (typeof token !== 'string' || token === '' || typeof expire !== 'number') {
+    if (typeof token !== 'string' || checkPastedToken(token) !== undefined || typeof expire !== 'number' || !Number.isFinite(expire) || expire <= 0) {
       // Never echo the body: it would contain the token.
       return {
         ok: false,
         failure: {
           kind: 'invalid-response',
           httpStatus: outcome.httpStatus,
-          snippet: 'token response without tenant_access_token/expire',
+          snippet: 'token response without a usable tenant_access_token and expire',
           ...(outcome.logId === undefined ? {} : { logId: outcome.logId }),
         },
       };
+    }
+    if (!this.#issued.includes(token)) {
+      this.#issued.push(token);
+      if (this.#issued.length > 8) this.#issued.shift();
+      this.#redactor = this.#makeRedactor();
     }
     // Measure from when we asked: the server's clock started before the answer reached us.
     // Short-lived tokens (tests, odd gateways) keep at least half their life rather than none.
     const lifetimeMs = Math.max(0, expire * 1000 - Math.min(this.#safetyMarginMs, (expire * 1000) / 2));
     this.#cached = { token, expiresAt: startedAt + lifetimeMs };
     return { ok: true, token, fromCache: false };
+  }
+}
+
+/**
+ * A token-endpoint failure with nothing of its body: the endpoint is sent the App Secret, and an
+ * answer that echoes the request (an error page, a gateway's debug output) would carry it. What
+ * is kept is fixed text plus the HTTP status, the content type, the numeric code and the log ID.
+ */
+function tokenFailure(outcome: Exclude<Outcome, { kind: 'success' }>): Exclude<Outcome, { kind: 'success' }> {
+  const logId = outcome.kind === 'api-error' || outcome.kind === 'invalid-response' ? outcome.logId : undefined;
+  const withLogId = { ...(logId === undefined ? {} : { logId }) };
+  switch (outcome.kind) {
+    case 'api-error':
+      return {
+        kind: 'api-error',
+        httpStatus: outcome.httpStatus,
+        code: outcome.code,
+        msg: `the token endpoint answered code ${outcome.code}`,
+        response: undefined,
+        ...(outcome.rateLimitResetSeconds === undefined ? {} : { rateLimitResetSeconds: outcome.rateLimitResetSeconds }),
+        ...withLogId,
+      };
+    case 'invalid-response': {
+      const type = outcome.contentType === undefined ? 'no content type' : outcome.contentType.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+      return {
+        kind: 'invalid-response',
+        httpStatus: outcome.httpStatus,
+        ...(outcome.contentType === undefined ? {} : { contentType: type }),
+        snippet: outcome.redirectOrigin === undefined
+          ? `the token endpoint answered HTTP ${outcome.httpStatus} (${type}) without a Feishu JSON body`
+          : outcome.snippet,
+        ...(outcome.redirectOrigin === undefined ? {} : { redirectOrigin: outcome.redirectOrigin }),
+        ...withLogId,
+      };
+    }
+    default:
+      return outcome;
   }
 }

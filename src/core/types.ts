@@ -27,7 +27,8 @@ export interface BadgeRequest {
 }
 
 /** Why a connection-level failure happened. */
-export type NetworkReason = 'timeout' | 'refused' | 'dns' | 'reset' | 'tls' | 'other';
+/** `not-sent`: the request was refused on this side before any byte left (e.g. a header with a line break). */
+export type NetworkReason = 'timeout' | 'refused' | 'dns' | 'reset' | 'tls' | 'not-sent' | 'other';
 
 /** Why the client tried again. */
 export type RetryReason =
@@ -85,8 +86,13 @@ export type Outcome =
       httpStatus: number;
       logId?: string;
       contentType?: string;
-      /** The first characters of the body, for display. */
+      /** The first characters of the body, for display (fixed text for the token endpoint and redirects). */
       snippet: string;
+      /**
+       * A 3xx answer: redirects are never followed, so secrets only reach the configured origin.
+       * The origin of `Location` (scheme, host, port: never its path or query), or `unknown`.
+       */
+      redirectOrigin?: string;
     }
   | { kind: 'cancelled' };
 

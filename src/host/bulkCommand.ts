@@ -30,7 +30,7 @@ export interface BulkCommandResult {
   dryRun?: boolean;
   /** Items that would be sent (dry run). */
   valid?: number;
-  error?: 'validation' | 'no-credentials' | 'bad-settings';
+  error?: 'validation' | 'no-credentials' | 'bad-settings' | 'untrusted-origin';
   msg?: string;
   results: BulkItemResult[];
 }
@@ -133,7 +133,7 @@ export function registerBulkCommand(service: BadgeService, memento: vscode.Memen
     }
 
     // Everything is validated before anything is sent.
-    const plan = planBulk(items);
+    const plan = planBulk(items, { defaultUserIdType: service.settings.userIdType });
     const invalidText = plan.invalid
       .slice(0, 3)
       .map((item) => {

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
+import { originOf } from '../core/http.ts';
 import { formatMessage } from '../core/messages.ts';
+import { checkPastedToken } from '../core/token.ts';
+import type { PastedTokenProblem } from '../core/token.ts';
 import { parseCounts } from '../core/quickInput.ts';
 import type { BadgeCommandResult } from '../core/result.ts';
 import { clearingInput, validateBadge } from '../core/schema.ts';
@@ -54,6 +57,20 @@ async function askUserId(service: BadgeService, title: string, step: string): Pr
     validateInput: (value) => userIdMessage(value, userIdType, service.locale),
   });
   return userId === undefined ? undefined : { userId: userId.trim(), userIdType };
+}
+
+/** Why a pasted token was refused; never quotes the token. */
+function pastedTokenMessage(problem: PastedTokenProblem): string {
+  switch (problem) {
+    case 'empty':
+      return vscode.l10n.t('A token is required.');
+    case 'whitespace':
+      return vscode.l10n.t('The token contains a space or a line break. Copy only the token itself (it starts with "t-").');
+    case 'not-printable-ascii':
+      return vscode.l10n.t('The token contains characters a token cannot have (only printable ASCII is allowed). Copy it again from its source.');
+    case 'too-long':
+      return vscode.l10n.t('The token is longer than 4,096 characters: that is not a tenant_access_token.');
+  }
 }
 
 function notSent(error: BadgeCommandResult['error'], msg: string): BadgeCommandResult {
@@ -251,7 +268,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       )?.trim();
       if (appSecret === undefined || appSecret === '') return undefined;
     }
-    await service.credentials.set({ kind: 'self-built', appId, appSecret });
+    const base = service.baseUrl();
+    if (!base.ok) return { ok: false, error: 'bad-settings', msg: base.message };
+    // The credentials are bound to the API base they were entered for (see BadgeService).
+    await service.credentials.set({ kind: 'self-built', appId, appSecret }, originOf(base.baseUrl));
     service.credentialsChanged();
     log.info(`credentials stored for app ${appId}`);
     const result = await vscode.window.withProgress(
@@ -271,6 +291,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return { ok: false, error: 'validation', msg: vscode.l10n.t('Pass { token } (a tenant_access_token).') };
       }
       token = args.token.trim();
+      const problem = checkPastedToken(token);
+      if (problem !== undefined) return { ok: false, error: 'validation', msg: pastedTokenMessage(problem) };
     } else {
       token = (
         await vscode.window.showInputBox({
@@ -278,12 +300,17 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           prompt: vscode.l10n.t('Paste a tenant_access_token (store apps). It is kept in the OS keychain only and never refreshed: paste a new one when it expires.'),
           password: true,
           ignoreFocusOut: true,
-          validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('A token is required.') : undefined),
+          validateInput: (value) => {
+            const problem = checkPastedToken(value.trim());
+            return problem === undefined ? undefined : pastedTokenMessage(problem);
+          },
         })
       )?.trim();
       if (token === undefined || token === '') return undefined;
     }
-    await service.credentials.set({ kind: 'manual', token });
+    const base = service.baseUrl();
+    if (!base.ok) return { ok: false, error: 'bad-settings', msg: base.message };
+    await service.credentials.set({ kind: 'manual', token }, originOf(base.baseUrl));
     service.credentialsChanged();
     log.info('tenant token stored (manual mode)');
     const result = await service.testConnection();

@@ -5,17 +5,27 @@ import type { ProfileStore } from './profiles.ts';
 
 export type Credentials = TokenSource;
 
-function parse(raw: string | undefined): Credentials | undefined {
+/** Credentials with the origin (scheme, host, port) of the API base they were entered for. */
+export interface StoredCredentials {
+  credentials: Credentials;
+  /** Absent for credentials stored before origins were remembered. */
+  origin?: string;
+}
+
+const text = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+function parse(raw: string | undefined): StoredCredentials | undefined {
   if (raw === undefined) {
     return undefined;
   }
   try {
-    const value = JSON.parse(raw) as Partial<{ kind: string; appId: string; appSecret: string; token: string }>;
-    if (value.kind === 'self-built' && typeof value.appId === 'string' && typeof value.appSecret === 'string') {
-      return { kind: 'self-built', appId: value.appId, appSecret: value.appSecret };
+    const value = JSON.parse(raw) as Partial<Record<'kind' | 'appId' | 'appSecret' | 'token' | 'origin', unknown>>;
+    const origin = text(value.origin) ? { origin: value.origin } : {};
+    if (value.kind === 'self-built' && text(value.appId) && text(value.appSecret)) {
+      return { credentials: { kind: 'self-built', appId: value.appId, appSecret: value.appSecret }, ...origin };
     }
-    if (value.kind === 'manual' && typeof value.token === 'string') {
-      return { kind: 'manual', token: value.token };
+    if (value.kind === 'manual' && text(value.token)) {
+      return { credentials: { kind: 'manual', token: value.token }, ...origin };
     }
   } catch {
     // A value we cannot read is treated as no credentials; the user is asked again.
@@ -33,7 +43,7 @@ export class CredentialStore implements vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<'profile' | 'secret'>();
   readonly #subscriptions: vscode.Disposable[];
   #profileId: string;
-  #cached: Promise<Credentials | undefined> | undefined;
+  #cached: Promise<StoredCredentials | undefined> | undefined;
   #known: boolean | undefined;
 
   readonly onDidChange = this.#changed.event;
@@ -73,19 +83,32 @@ export class CredentialStore implements vscode.Disposable {
     return this.#known;
   }
 
-  get(): Promise<Credentials | undefined> {
+  async get(): Promise<Credentials | undefined> {
+    return (await this.stored())?.credentials;
+  }
+
+  /** The credentials and the origin they are bound to. */
+  stored(): Promise<StoredCredentials | undefined> {
     this.#cached ??= Promise.resolve(this.#secrets.get(this.#key)).then((raw) => {
-      const credentials = parse(raw);
-      this.#known = credentials !== undefined;
-      return credentials;
+      const stored = parse(raw);
+      this.#known = stored !== undefined;
+      return stored;
     });
     return this.#cached;
   }
 
-  async set(credentials: Credentials): Promise<void> {
-    this.#cached = Promise.resolve(credentials);
+  /** Stores credentials bound to `origin`: the only origin they are sent to without asking. */
+  async set(credentials: Credentials, origin: string): Promise<void> {
+    const stored: StoredCredentials = { credentials, origin };
+    this.#cached = Promise.resolve(stored);
     this.#known = true;
-    await this.#secrets.store(this.#key, JSON.stringify(credentials));
+    await this.#secrets.store(this.#key, JSON.stringify({ ...credentials, origin }));
+  }
+
+  /** Binds the stored credentials to another origin (after the user confirmed it). */
+  async bind(origin: string): Promise<void> {
+    const stored = await this.stored();
+    if (stored !== undefined) await this.set(stored.credentials, origin);
   }
 
   async clear(): Promise<void> {

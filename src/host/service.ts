@@ -6,11 +6,12 @@ import type { BulkOptions, BulkSummary } from '../core/bulk.ts';
 import { BADGE_PATH, BadgeClient } from '../core/client.ts';
 import { checkConnection } from '../core/connection.ts';
 import { toCurl, toHttpFile } from '../core/export.ts';
-import { createTransport, resolveBaseUrl } from '../core/http.ts';
+import { DOMAIN_BASE_URLS, createTransport, originOf, resolveBaseUrl } from '../core/http.ts';
 import type { Transport } from '../core/http.ts';
 import { formatMessage } from '../core/messages.ts';
-import { formatAttemptLine, formatResultLine, outcomeFields, toCommandResult } from '../core/result.ts';
+import { formatAttemptLine, formatResultLine, logField, outcomeFields, toCommandResult } from '../core/result.ts';
 import type { BadgeCommandResult } from '../core/result.ts';
+import { shapeRedactor } from '../core/redact.ts';
 import { validateBadge } from '../core/schema.ts';
 import { TOKEN_PATH, TokenManager } from '../core/token.ts';
 import type { BadgeBody, BadgeRequest, BadgeResult, ClientBadgeNum, Locale, UserIdType } from '../core/types.ts';
@@ -28,6 +29,8 @@ export interface ConnectionResult {
   msg?: string;
   logId?: string;
   error?: BadgeCommandResult['error'];
+  /** Which call failed: the token fetch, or (for a pasted token) the badge call that checks it. */
+  stage?: 'token' | 'badge';
 }
 
 /** A finished send, for notifications, the status bar and (later) the form. */
@@ -68,9 +71,19 @@ interface Core {
   transport: Transport;
   tokens: TokenManager;
   client: BadgeClient;
+  /** The origin of `baseUrl`: where this client sends the App Secret and tokens. */
+  origin: string;
+  /** The origin the credentials are bound to; nothing goes over the network until it equals `origin`. */
+  boundOrigin?: string;
+  /** The user is being asked whether the credentials may go to `origin`. */
+  confirming?: Promise<boolean> | undefined;
 }
 
-type CoreOrProblem = { ok: true; core: Core } | { ok: false; error: 'no-credentials' | 'bad-settings'; message: string };
+type CoreProblem = 'no-credentials' | 'bad-settings' | 'untrusted-origin';
+type CoreOrProblem = { ok: true; core: Core } | { ok: false; error: CoreProblem; message: string };
+
+// Credentials stored before origins were remembered go to the official hosts without asking.
+const OFFICIAL_ORIGINS = new Set(Object.values(DOMAIN_BASE_URLS).map(originOf));
 
 const LAST_TARGET_KEY = 'feishuBadge.lastTarget';
 const HISTORY_KEY = 'feishuBadge.history';
@@ -105,6 +118,8 @@ export class BadgeService implements vscode.Disposable {
   #settings: Settings;
   /** One client per profile, so switching back and forth keeps each profile's cached token. */
   readonly #cores = new Map<string, Promise<CoreOrProblem>>();
+  /** The token manager last built per profile: it knows the secrets to scrub from what leaves. */
+  readonly #tokensOf = new Map<string, TokenManager>();
   #lastRequest: { baseUrl: string; request: BadgeRequest } | undefined;
 
   /** Fires after every send, success or not. */
@@ -196,14 +211,14 @@ export class BadgeService implements vscode.Disposable {
 
   /** A request as it would be sent now, for export (auto version previewed, token redacted). */
   async exportInput(input: unknown, format: 'curl' | 'http'): Promise<{ ok: true; text: string } | { ok: false }> {
-    const validation = validateBadge(input);
+    const validation = validateBadge(input, { defaultUserIdType: this.#settings.userIdType });
     const base = this.baseUrl();
     if (!validation.ok || !base.ok) return { ok: false };
     const { body, userIdType } = validation.value;
     const version = body.version ?? (await this.peekVersion({ userId: body.user_id, userIdType })) ?? String(Date.now());
     const request: BadgeRequest = { userIdType, body: { ...body, version } };
     const exported = { baseUrl: base.baseUrl, request };
-    return { ok: true, text: format === 'curl' ? toCurl(exported) : toHttpFile(exported) };
+    return { ok: true, text: this.#redact(format === 'curl' ? toCurl(exported) : toHttpFile(exported)) };
   }
 
   /** Called when credentials were replaced in this window (the store's own event covers others). */
@@ -228,18 +243,65 @@ export class BadgeService implements vscode.Disposable {
     return core;
   }
 
+  /**
+   * The core, for a call that goes over the network: the credentials must be bound to the API
+   * base's origin, or the user confirms sending them there (once per client; concurrent sends
+   * share one question). Previews and remembered state use `#ensureCore` and never ask.
+   */
+  async #networkCore(): Promise<CoreOrProblem> {
+    const built = await this.#ensureCore();
+    if (!built.ok) return built;
+    const { core } = built;
+    if (core.boundOrigin === core.origin) return built;
+    core.confirming ??= this.#originConfirmed({ ...(core.boundOrigin === undefined ? {} : { origin: core.boundOrigin }) }, core.origin).finally(() => {
+      core.confirming = undefined;
+    });
+    if (await core.confirming) {
+      core.boundOrigin = core.origin;
+      return built;
+    }
+    return { ok: false, error: 'untrusted-origin', message: vscode.l10n.t('Not sent: the credentials were saved for another API base, and sending them to {0} was not confirmed.', core.origin) };
+  }
+
+  /**
+   * Whether the credentials may go to `origin`: yes when they were stored for it; otherwise the
+   * user is asked (modal), and a yes binds them to it. Legacy credentials (no origin) go to the
+   * official hosts without asking.
+   */
+  async #originConfirmed(stored: { origin?: string }, origin: string): Promise<boolean> {
+    if (stored.origin === origin) return true;
+    if (stored.origin === undefined && OFFICIAL_ORIGINS.has(origin)) {
+      await this.#credentials.bind(origin);
+      return true;
+    }
+    const send = vscode.l10n.t('Send to {0}', origin);
+    const detail = stored.origin === undefined
+      ? vscode.l10n.t('The credentials of profile "{0}" have not been used with {1} before. Feishu Badge will send the App Secret or token there. Continue only if you set this API base yourself.', this.#profiles.active.name, origin)
+      : vscode.l10n.t('The credentials of profile "{0}" were saved for {1}, but the API base is now {2}. Feishu Badge will send the App Secret or token there. Continue only if you changed this API base yourself.', this.#profiles.active.name, stored.origin, origin);
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Send your Feishu credentials to {0}?', origin), { modal: true, detail }, send);
+    if (choice !== send) {
+      this.#log.warn(`not sent: credentials are bound to ${stored.origin ?? 'no origin'}, API base is ${origin}; not confirmed`);
+      return false;
+    }
+    await this.#credentials.bind(origin);
+    this.#log.info(`credentials bound to ${origin} (confirmed)`);
+    return true;
+  }
+
   async #buildCore(): Promise<CoreOrProblem> {
     const settings = this.#settings;
     const base = this.baseUrl();
     if (!base.ok) {
       return { ok: false, error: 'bad-settings', message: base.message };
     }
-    const credentials = await this.#credentials.get();
-    if (credentials === undefined) {
+    const stored = await this.#credentials.stored();
+    if (stored === undefined) {
       return { ok: false, error: 'no-credentials', message: guidanceFor({ kind: 'no-credentials' }, this.locale).explanation };
     }
+    const { credentials } = stored;
     const transport = createTransport({ baseUrl: base.baseUrl, timeoutMs: settings.timeoutMs });
     const tokens = new TokenManager({ transport, source: credentials });
+    this.#tokensOf.set(this.#profiles.active.id, tokens);
     // Versions, tokens and remembered state are per profile; the default profile keeps the keys
     // it had before profiles existed.
     const profile = this.#profiles.active;
@@ -253,7 +315,9 @@ export class BadgeService implements vscode.Disposable {
       retry: { maxAttempts: settings.maxRetries },
       onAttempt: (event) => this.#log.debug(formatAttemptLine(event)),
     });
-    return { ok: true, core: { baseUrl: base.baseUrl, appId, transport, tokens, client } };
+    const core: Core = { baseUrl: base.baseUrl, appId, transport, tokens, client, origin: originOf(base.baseUrl) };
+    if (stored.origin !== undefined) core.boundOrigin = stored.origin;
+    return { ok: true, core };
   }
 
   guidance(descriptor: FailureDescriptor | undefined): Guidance | undefined {
@@ -268,7 +332,7 @@ export class BadgeService implements vscode.Disposable {
 
   /** Validates and sends. Never throws for expected failures; the result names the problem. */
   async send(input: unknown, signal?: AbortSignal): Promise<SendEvent> {
-    const validation = validateBadge(input);
+    const validation = validateBadge(input, { defaultUserIdType: this.#settings.userIdType });
     if (!validation.ok) {
       const issues = [...validation.errors, ...validation.warnings].map((issue) => ({
         ...issue,
@@ -280,10 +344,11 @@ export class BadgeService implements vscode.Disposable {
       return event;
     }
     const target: Target = { userId: validation.value.body.user_id, userIdType: validation.value.userIdType };
-    const core = await this.#ensureCore();
+    const core = await this.#networkCore();
     if (!core.ok) {
-      const guidance = guidanceFor({ kind: core.error === 'no-credentials' ? 'no-credentials' : 'bad-base-url' }, this.locale);
-      const event: SendEvent = { result: { ok: false, attempts: 0, error: core.error, msg: core.message, guidance }, guidance, ...target };
+      const guidance = core.error === 'untrusted-origin' ? undefined : guidanceFor({ kind: core.error === 'no-credentials' ? 'no-credentials' : 'bad-base-url' }, this.locale);
+      const result: BadgeCommandResult = { ok: false, attempts: 0, error: core.error, msg: core.message, ...(guidance === undefined ? {} : { guidance }) };
+      const event: SendEvent = { result, ...(guidance === undefined ? {} : { guidance }), ...target };
       this.#log.warn(`not sent: ${core.error}`);
       this.#sent.fire(event);
       return event;
@@ -292,7 +357,7 @@ export class BadgeService implements vscode.Disposable {
     this.#lastRequest = { baseUrl: core.core.baseUrl, request: result.request };
     await this.#remember(target);
     await this.#record(core.core, result);
-    const line = formatResultLine('POST', BADGE_PATH, result);
+    const line = core.core.tokens.redact(formatResultLine('POST', BADGE_PATH, result));
     if (result.kind === 'success') this.#log.info(line);
     else this.#log.warn(line);
     const commandResult = toCommandResult(result);
@@ -301,9 +366,16 @@ export class BadgeService implements vscode.Disposable {
     }
     const guidance = this.guidance(describeResult(result));
     if (guidance !== undefined) commandResult.guidance = guidance;
-    const event: SendEvent = { result: commandResult, ...(guidance === undefined ? {} : { guidance }), ...target };
+    // The last scrub before the result reaches people, the form and other extensions.
+    const event: SendEvent = core.core.tokens.redact({ result: commandResult, ...(guidance === undefined ? {} : { guidance }), ...target });
     this.#sent.fire(event);
     return event;
+  }
+
+  /** Scrubs text with the active profile's secrets when its client was built, else by shape only. */
+  #redact(text: string): string {
+    const tokens = this.#tokensOf.get(this.#profiles.active.id);
+    return tokens === undefined ? shapeRedactor.text(text) : tokens.redact(text);
   }
 
   #badgeKey(core: Core, target: Target): string {
@@ -344,13 +416,13 @@ export class BadgeService implements vscode.Disposable {
   }
 
   /** A bulk run through the same client (versions, tokens, retries) as single sends. */
-  async bulk(items: readonly unknown[], options: Omit<BulkOptions, 'locale'>): Promise<BulkSummary | { error: 'no-credentials' | 'bad-settings'; msg: string }> {
-    const core = await this.#ensureCore();
+  async bulk(items: readonly unknown[], options: Omit<BulkOptions, 'locale'>): Promise<BulkSummary | { error: CoreProblem; msg: string }> {
+    const core = await this.#networkCore();
     if (!core.ok) return { error: core.error, msg: core.message };
-    const summary = await runBulk(core.core.client, items, { ...options, locale: this.locale });
+    const summary = core.core.tokens.redact(await runBulk(core.core.client, items, { ...options, locale: this.locale, defaultUserIdType: this.#settings.userIdType }));
     for (const item of summary.results) {
       if (item.status !== 'ok' || item.result?.version === undefined) continue;
-      const validation = validateBadge(items[item.index]);
+      const validation = validateBadge(items[item.index], { defaultUserIdType: this.#settings.userIdType });
       if (!validation.ok) continue;
       await this.#rememberSet(core.core, validation.value.userIdType, validation.value.body, item.result.version);
     }
@@ -361,7 +433,7 @@ export class BadgeService implements vscode.Disposable {
   }
 
   async testConnection(signal?: AbortSignal): Promise<ConnectionResult & { guidance?: Guidance }> {
-    const core = await this.#ensureCore();
+    const core = await this.#networkCore();
     if (!core.ok) {
       return { ok: false, error: core.error, msg: core.message };
     }
@@ -374,13 +446,13 @@ export class BadgeService implements vscode.Disposable {
     }
     const failure = check.failure;
     const { response: _response, ...fields } = outcomeFields(failure);
-    this.#log.warn(`POST ${TOKEN_PATH} connection failed: ${fields.httpStatus ?? '-'} code=${fields.code ?? '-'} logId=${fields.logId ?? '-'} ${ms}ms`);
-    const result: ConnectionResult & { guidance?: Guidance } = { ok: false, guidance: guidanceFor(describeOutcome(failure), this.locale) };
-    if (fields.error !== undefined) result.error = fields.error === 'api' ? 'token' : fields.error;
+    this.#log.warn(core.core.tokens.redact(`POST ${check.stage === 'token' ? TOKEN_PATH : BADGE_PATH} connection failed: ${fields.httpStatus ?? '-'} code=${fields.code ?? '-'} logId=${logField(fields.logId ?? '-')} ${ms}ms`));
+    const result: ConnectionResult & { guidance?: Guidance } = { ok: false, stage: check.stage, guidance: guidanceFor(describeOutcome(failure), this.locale) };
+    if (fields.error !== undefined) result.error = fields.error;
     if (fields.code !== undefined) result.code = fields.code;
     if (fields.msg !== undefined) result.msg = fields.msg;
     if (fields.logId !== undefined) result.logId = fields.logId;
-    return result;
+    return core.core.tokens.redact(result);
   }
 
   /** The last request as curl or .http, token always redacted (the token is never handed out). */
@@ -389,7 +461,7 @@ export class BadgeService implements vscode.Disposable {
     if (last === undefined) {
       return undefined;
     }
-    return format === 'curl' ? toCurl(last) : toHttpFile(last);
+    return this.#redact(format === 'curl' ? toCurl(last) : toHttpFile(last));
   }
 
   dispose(): void {

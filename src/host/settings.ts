@@ -26,11 +26,15 @@ function clampInt(value: unknown, fallback: number, min: number, max: number): n
 /** Reads the settings once, falling back to defaults for values of the wrong type. */
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-  const domain = config.get<string>('domain', 'feishu');
+  // Where credentials go is the user's choice only: the settings are application-scoped, and
+  // only the user-settings value is read, so a cloned repository's .vscode/settings.json (or a
+  // folder or language override) can never point a send at another host.
+  const userOnly = (key: string): unknown => config.inspect(key)?.globalValue;
+  const domain = String(userOnly('domain') ?? 'feishu');
   const userIdType = config.get<string>('userIdType', 'open_id');
   return {
     domain: DOMAINS.includes(domain as Domain) ? (domain as Domain) : 'feishu',
-    customBaseUrl: String(config.get('customBaseUrl', '') ?? ''),
+    customBaseUrl: String(userOnly('customBaseUrl') ?? ''),
     userIdType: USER_ID_TYPES.includes(userIdType as UserIdType) ? (userIdType as UserIdType) : 'open_id',
     defaultUserId: String(config.get('defaultUserId', '') ?? '').trim(),
     timeoutMs: clampInt(config.get('timeoutMs'), 10_000, 1_000, 120_000),

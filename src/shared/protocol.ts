@@ -3,6 +3,7 @@
 // because a webview is untrusted input. No secret or token is ever part of a message.
 import * as v from 'valibot';
 import type { BadgeCommandResult } from '../core/result.ts';
+import { MAX_EXTRA_BYTES } from '../core/schema.ts';
 import type { ClientBadgeNum, Locale, UserIdType } from '../core/types.ts';
 
 export const USER_ID_TYPE_VALUES = ['open_id', 'union_id', 'user_id'] as const;
@@ -117,7 +118,8 @@ const draftSchema = v.object({
   sameOnBoth: v.boolean(),
   versionMode: v.picklist(['auto', 'manual']),
   manualVersion: text(64),
-  extra: text(65_536),
+  // UTF-16 units, never more than the UTF-8 bytes: a longer draft could not be valid anyway.
+  extra: text(MAX_EXTRA_BYTES),
 });
 const requestId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,64}$/));
 
@@ -187,9 +189,19 @@ export function draftToInput(draft: Draft): Record<string, unknown> {
 
 /**
  * The form's Content-Security-Policy: nothing by default, scripts only with this page's nonce,
- * styles, fonts and images only from the webview's own source, no network. The host and the
- * component tests' harness both use it, so the tests run under the production policy.
+ * styles, fonts and images only from the webview's own source, no network. `base-uri` and
+ * `form-action` do not fall back to default-src, so they are closed explicitly: no injected
+ * <base> can redirect relative URLs and no form can post anywhere. The host and the component
+ * tests' harness both use it, so the tests run under the production policy.
  */
 export function formCsp(cspSource: string, nonce: string): string {
-  return ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `font-src ${cspSource}`, `img-src ${cspSource}`].join('; ');
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
 }

@@ -1,7 +1,7 @@
 // The sidebar form: builds its DOM once, keeps the draft in step with the inputs, and redraws
 // the derived parts (messages, preview, buttons) from the draft on every change. It talks to
 // the host only through the messages in shared/protocol.ts.
-import { MAX_COUNT } from '../core/schema.ts';
+import { MAX_COUNT, MAX_EXTRA_BYTES } from '../core/schema.ts';
 import type { ClientBadgeNum, Locale } from '../core/types.ts';
 import type { FromWebview, HistoryItem, HostCommand, HostState, Target } from '../shared/protocol.ts';
 import { FORM_HISTORY_MAX, USER_ID_TYPE_VALUES } from '../shared/protocol.ts';
@@ -29,7 +29,9 @@ const COUNT_FIELDS: readonly CountField[] = ['pcWebApp', 'pcGadget', 'mobileWebA
 const MIRROR: Readonly<Partial<Record<CountField, CountField>>> = { pcWebApp: 'mobileWebApp', pcGadget: 'mobileGadget' };
 const FIELD_IDS: readonly FieldId[] = ['userId', 'userIdType', 'pcWebApp', 'pcGadget', 'mobileWebApp', 'mobileGadget', 'counts', 'manualVersion', 'extra'];
 // Limits of the host's draft schema (protocol.ts): a longer draft would be dropped unanswered.
-const MAX_LENGTH: Readonly<Record<TextField, number>> = { userId: 512, manualVersion: 64, extra: 65_536, pcWebApp: 32, pcGadget: 32, mobileWebApp: 32, mobileGadget: 32 };
+// extra's is the core schema's byte limit (maxlength counts UTF-16 units, never more than bytes;
+// the schema then names a value that is too many bytes).
+const MAX_LENGTH: Readonly<Record<TextField, number>> = { userId: 512, manualVersion: 64, extra: MAX_EXTRA_BYTES, pcWebApp: 32, pcGadget: 32, mobileWebApp: 32, mobileGadget: 32 };
 const COMMANDS: ReadonlyArray<[HostCommand, StringId]> = [
   ['configureCredentials', 'command.configureCredentials'],
   ['useTenantToken', 'command.useTenantToken'],

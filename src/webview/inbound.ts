@@ -21,7 +21,18 @@ function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K]
   if (value !== undefined) target[key] = value;
 }
 
-const ERROR_KINDS: readonly CommandErrorKind[] = ['validation', 'no-credentials', 'bad-settings', 'token', 'timeout', 'network', 'invalid-response', 'api', 'cancelled'];
+const ERROR_KINDS: readonly CommandErrorKind[] = [
+  'validation',
+  'no-credentials',
+  'bad-settings',
+  'untrusted-origin',
+  'not-sent',
+  'timeout',
+  'network',
+  'invalid-response',
+  'api',
+  'cancelled',
+];
 const RETRY_REASONS: readonly RetryReason[] = ['rate-limited', 'server-error', 'network', 'version-conflict', 'concurrent-update', 'token-invalid'];
 
 export function readTarget(value: unknown): Target | undefined {
@@ -153,6 +164,7 @@ export function readResult(value: unknown): BadgeCommandResult | undefined {
   put(result, 'msg', str(value.msg));
   put(result, 'logId', str(value.logId));
   put(result, 'error', oneOf(ERROR_KINDS, value.error));
+  put(result, 'stage', oneOf(['token', 'badge'] as const, value.stage));
   if (Array.isArray(value.issues)) result.issues = list(value.issues, readIssue);
   if (Array.isArray(value.retries)) result.retries = list(value.retries, readRetry);
   put(result, 'guidance', readGuidance(value.guidance));

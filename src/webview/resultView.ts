@@ -20,7 +20,8 @@ const DOC_URL = /^https:\/\/open\.(feishu\.cn|larksuite\.com|larkoffice\.com)\//
 function headline(result: BadgeCommandResult, action: 'send' | 'clear'): { text: StringId; tone: 'ok' | 'fail' | 'neutral'; icon: IconName } {
   if (result.ok) return { text: action === 'clear' ? 'result.ok.clear' : 'result.ok.send', tone: 'ok', icon: 'pass' };
   if (result.error === 'cancelled') return { text: 'result.error.cancelled', tone: 'neutral', icon: 'cancelled' };
-  const id = `result.error.${result.error ?? 'unknown'}`;
+  // A failure while fetching the token says so, whatever went wrong there.
+  const id = result.stage === 'token' ? 'result.error.token' : `result.error.${result.error ?? 'unknown'}`;
   return { text: isStringId(id) ? id : 'result.error.unknown', tone: 'fail', icon: 'error' };
 }
 

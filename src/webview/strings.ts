@@ -98,6 +98,8 @@ const table = {
   'result.error.no-credentials': { en: 'Not sent: no credentials', 'zh-cn': '未发送：没有凭据' },
   'result.error.bad-settings': { en: 'Not sent: the settings are invalid', 'zh-cn': '未发送：设置无效' },
   'result.error.token': { en: 'Could not get a tenant access token', 'zh-cn': '无法获取 tenant_access_token' },
+  'result.error.untrusted-origin': { en: 'Not sent: the API base changed and was not confirmed', 'zh-cn': '未发送：API 基础地址已变更且未确认' },
+  'result.error.not-sent': { en: 'Not sent: the request was refused on this computer', 'zh-cn': '未发送：请求在本机被拒绝' },
   'result.error.timeout': { en: 'Timed out', 'zh-cn': '请求超时' },
   'result.error.network': { en: 'Network error', 'zh-cn': '网络错误' },
   'result.error.invalid-response': { en: 'Unexpected response', 'zh-cn': '响应格式异常' },

@@ -263,17 +263,22 @@ export async function runIntegration(): Promise<Counts> {
     counts.skipped += results.skipped;
     if (exitCode !== 0 && results.failed === 0) fail('extension host exited cleanly', `exit code ${exitCode}${runError ? `: ${runError}` : ''}`);
 
-    const leakTitle = "no App Secret or token anywhere under the run's user-data and log folders";
+    const leakTitle = "no App Secret or token anywhere under the run's user-data, log and workspace folders, nor in any command result";
     const leakStarted = performance.now();
     const { files, leaks } = findLeaks([userDataDir, extensionsDir, workspace], results.secrets, runDir);
     const leakMs = (performance.now() - leakStarted).toFixed(0);
+    // The suite index appends every feishuBadge.* command result there (see suite/index.ts).
+    const captured = join(workspace, 'captured-command-results.jsonl');
+    const capturedResults = existsSync(captured) ? readFileSync(captured, 'utf8').split('\n').filter((line) => line !== '').length : 0;
     if (files === 0) {
       fail(leakTitle, `no files found under ${userDataDir}: the scan would prove nothing`);
+    } else if (capturedResults === 0 && results.passed > 0) {
+      fail(leakTitle, `no command results were captured in ${captured}: the scan would not cover them`);
     } else if (leaks.length > 0) {
       fail(leakTitle, `${leaks.length} file(s) contain a recorded secret (values not shown; KEEP_TEST_RUN=1 keeps ${runDir}):\n${leaks.join('\n')}`);
     } else {
       counts.passed++;
-      console.log(`✔ ${leakTitle} (${results.secrets.length} values, ${files} files, ${leakMs}ms)`);
+      console.log(`✔ ${leakTitle} (${results.secrets.length} values, ${files} files, ${capturedResults} command results, ${leakMs}ms)`);
     }
     return counts;
   } finally {

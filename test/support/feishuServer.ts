@@ -38,7 +38,15 @@ export type Fault =
   | { type: 'hang' }
   | { type: 'reset' }
   | { type: 'html'; status?: number }
-  | { type: 'broken-json' };
+  | { type: 'broken-json' }
+  /** A redirect (the platform does not document any; gateways and proxies send them). */
+  | { type: 'redirect'; status?: 301 | 302 | 303 | 307 | 308; location: string }
+  /**
+   * An answer that echoes the request: its headers (Authorization included) and raw body (an App
+   * Secret included), as a debug gateway or an error page might. `as`: a JSON object without a
+   * numeric `code` (default), one with `code` (an API error quoting the request), or an HTML page.
+   */
+  | { type: 'echo'; status?: number; as?: 'json-no-code' | 'json-with-code' | 'html' };
 
 export type RequestRoute = 'badge' | 'token' | 'other';
 
@@ -543,6 +551,24 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
       case 'html': {
         const status = fault.status ?? 502;
         send(res, record, { status, body: htmlPage(status), contentType: 'text/html' });
+        return true;
+      }
+      case 'redirect': {
+        const status = fault.status ?? 302;
+        send(res, record, { status, body: '', contentType: 'text/plain; charset=utf-8', headers: { Location: fault.location } });
+        return true;
+      }
+      case 'echo': {
+        const status = fault.status ?? 200;
+        const echoed = { headers: record.headers, body: record.rawBody };
+        if (fault.as === 'html') {
+          const escape = (text: string): string => text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+          send(res, record, { status, body: `<html><body><pre>${escape(JSON.stringify(echoed, null, 2))}</pre></body></html>`, contentType: 'text/html' });
+        } else if (fault.as === 'json-with-code') {
+          send(res, record, { status, code: 400, body: JSON.stringify({ code: 400, msg: `bad request: ${JSON.stringify(echoed)}`, data: echoed }), contentType: JSON_TYPE });
+        } else {
+          send(res, record, { status, body: JSON.stringify({ msg: 'ok', echo: echoed, ...(isPlainObject(record.body) ? record.body : {}) }), contentType: JSON_TYPE });
+        }
         return true;
       }
       case 'broken-json': {

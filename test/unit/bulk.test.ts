@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RatePacer, checkpointKey, planBulk, runBulk } from '../../src/core/bulk.ts';
 import type { BulkCheckpoint } from '../../src/core/bulk.ts';
-import { itemsForUsers, parseBulkCsv, parseBulkJson } from '../../src/core/bulkInput.ts';
+import Papa from 'papaparse';
+import { bulkResultsCsv, itemsForUsers, parseBulkCsv, parseBulkJson } from '../../src/core/bulkInput.ts';
 import { makeCore, useFeishuServer } from '../support/core.ts';
 
 const users = (n: number, prefix = 'ou_bulk_'): Array<Record<string, unknown>> =>
@@ -51,6 +52,51 @@ describe('bulk input files', () => {
       { user_id: 'ou_a', pc: { web_app: 2 } },
       { user_id: 'ou_b', pc: { web_app: 2 } },
     ]);
+  });
+});
+
+describe('bulk results CSV', () => {
+  const failed = (userId: string, msg: string, extra: Partial<{ code: number; logId: string; guidance: { title: string; steps: string[] } }> = {}) => ({
+    index: 0,
+    userId,
+    userIdType: 'open_id',
+    status: 'failed',
+    result: { ok: false, code: extra.code ?? 99992351, httpStatus: 400, logId: extra.logId ?? 'log-1', attempts: 1, error: 'api', msg, ...(extra.guidance === undefined ? {} : { guidance: extra.guidance }) },
+  });
+
+  test('cells that a spreadsheet would run as a formula are prefixed with a quote, and still quoted per RFC 4180', () => {
+    const hostile = [
+      failed('=HYPERLINK("http://x")', '@SUM(1)'),
+      failed('+1+1', '-2+3 is not a user', { logId: '=cmd|/C calc!A0', guidance: { title: '@title', steps: ['=1'] } }),
+      failed('\tou_tab', '\r=1'),
+      failed('=multi\nline', 'ok, "quoted"'),
+    ];
+    const csv = bulkResultsCsv(hostile.map((item, index) => ({ ...item, index })));
+    const rows = Papa.parse<Record<string, string>>(csv, { header: true }).data;
+    assert.equal(rows.length, 4);
+    assert.deepEqual(
+      rows.map((row) => [row.user_id, row.message, row.log_id, row.guidance]),
+      [
+        ['\'=HYPERLINK("http://x")', "'@SUM(1)", 'log-1', ''],
+        ["'+1+1", "'-2+3 is not a user", "'=cmd|/C calc!A0", "'@title | =1"],
+        ["'\tou_tab", "'\r=1", 'log-1', ''],
+        ["'=multi\nline", 'ok, "quoted"', 'log-1', ''],
+      ],
+    );
+    // Every cell that could start a formula, whatever its column, starts with the quote once parsed.
+    for (const row of rows) {
+      for (const [column, cell] of Object.entries(row)) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `${column}: ${JSON.stringify(cell)}`);
+    }
+    // RFC 4180: an escaped cell is wrapped in double quotes, inner quotes doubled.
+    assert.ok(csv.includes('"\'=HYPERLINK(""http://x"")"'), csv);
+    assert.ok(csv.includes('"\'@SUM(1)"'), csv);
+    assert.ok(csv.includes('"\'=multi\nline"'), csv);
+    assert.ok(csv.includes('"ok, ""quoted"""'), csv);
+  });
+
+  test('ordinary cells and numbers are left alone', () => {
+    const csv = bulkResultsCsv([{ index: 0, userId: 'ou_a', userIdType: 'open_id', status: 'ok', result: { ok: true, code: 0, httpStatus: 200, logId: 'l', attempts: 1, version: '1', msg: 'success' } }]);
+    assert.equal(csv.split('\r\n')[1], '1,ou_a,open_id,ok,0,200,l,1,1,,success,');
   });
 });
 
@@ -145,6 +191,27 @@ describe('bulk runs against the local Feishu-like server', () => {
     const summary = await runBulk(makeCore(server).client, users(3), { concurrency: 1 });
     assert.equal(summary.ok, 3);
     assert.equal(summary.results[0]?.result?.attempts, 2);
+  });
+
+  test("items without user_id_type use the run's default user ID type, in the request actually sent", async () => {
+    const items = [
+      { user_id: 'staff_1', pc: { web_app: 1 } },
+      { user_id: 'on_union', user_id_type: 'union_id', pc: { web_app: 2 } },
+      { user_id: 'staff_2', pc: { web_app: 'x' } },
+    ];
+    const summary = await runBulk(makeCore(server).client, items, { concurrency: 2, defaultUserIdType: 'user_id' });
+    assert.deepEqual([summary.ok, summary.failed], [2, 1]);
+    const sent = server.badgeRequests().map((r) => [(r.body as { user_id: string }).user_id, r.query.user_id_type, r.code]);
+    assert.deepEqual(sent.sort(), [['on_union', 'union_id', 0], ['staff_1', 'user_id', 0]]);
+    assert.deepEqual(summary.results.map((r) => [r.userId, r.userIdType, r.status]), [
+      ['staff_1', 'user_id', 'ok'],
+      ['on_union', 'union_id', 'ok'],
+      ['staff_2', 'user_id', 'invalid'],
+    ]);
+    const plan = planBulk(items, { defaultUserIdType: 'user_id' });
+    assert.deepEqual(plan.valid.map((entry) => entry.badge.userIdType), ['user_id', 'union_id']);
+    assert.equal(checkpointKey(0, plan.valid[0]!.badge), '0|user_id:staff_1');
+    assert.deepEqual(planBulk(items).valid.map((entry) => entry.badge.userIdType), ['open_id', 'union_id'], 'open_id without the option, as before');
   });
 
   test('checkpoint keys name the item and the user', () => {

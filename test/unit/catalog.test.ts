@@ -13,6 +13,7 @@ const NETWORK_REASON_SET: Record<NetworkReason, true> = {
   dns: true,
   reset: true,
   tls: true,
+  'not-sent': true,
   other: true,
 };
 const NETWORK_REASONS = Object.keys(NETWORK_REASON_SET) as NetworkReason[];

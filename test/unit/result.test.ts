@@ -34,7 +34,7 @@ describe('command results, log lines and connection checks over real HTTP', () =
     assert.equal(toCommandResult(await core.client.setBadge(badge())).error, 'invalid-response');
     const wrong = makeCore(server, { source: { kind: 'self-built', appId: SANDBOX_APP.appId, appSecret: 'bad' } });
     const token = toCommandResult(await wrong.client.setBadge(badge()));
-    assert.deepEqual([token.error, token.code, token.attempts], ['token', 10015, 0]);
+    assert.deepEqual([token.error, token.stage, token.code, token.attempts], ['api', 'token', 10015, 0]);
     assert.equal(JSON.stringify(token).includes('bad'), false, 'the secret never appears in a result');
   });
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { clearingInput, validateBadge } from '../../src/core/schema.ts';
+import { MAX_EXTRA_BYTES, clearingInput, validateBadge } from '../../src/core/schema.ts';
 import type { ValidationIssue } from '../../src/core/schema.ts';
 import { MESSAGES, formatMessage } from '../../src/core/messages.ts';
 import type { MessageId } from '../../src/core/messages.ts';
@@ -101,6 +101,109 @@ describe('badge validation', () => {
     }
     assert.equal(formatMessage('count.range', 'en', { max: 2147483647 }), 'Count must be between 0 and 2147483647.');
     assert.equal(formatMessage('count.range', 'zh-cn', { max: 5 }), '数量必须在 0 到 5 之间。');
+  });
+});
+
+describe('user_id hardening', () => {
+  const issueOf = (input: unknown): ValidationIssue | undefined => {
+    const result = validateBadge(input);
+    return result.ok ? undefined : result.errors.find((issue) => issue.path === 'user_id');
+  };
+
+  test('control and format characters are rejected wherever they are, naming the position, never the raw character', () => {
+    const cases: Array<[string, number, string]> = [
+      ['ou_a\u0000b', 5, 'U+0000'],
+      ['ou_a\nb', 5, 'U+000A'],
+      ['ou_ab\n', 6, 'U+000A'],
+      ['\rou_ab', 1, 'U+000D'],
+      ['ou_\u200bab', 4, 'U+200B'],
+      ['ou_ab\u202e', 6, 'U+202E'],
+      ['\ufeffou_ab', 1, 'U+FEFF'],
+      ['ou_\u{1F600}\u00ad', 5, 'U+00AD'],
+      ['ou_a\u007fb', 5, 'U+007F'],
+    ];
+    for (const [userId, position, char] of cases) {
+      const issue = issueOf({ user_id: userId, pc: { web_app: 1 } });
+      assert.equal(issue?.id, 'userId.controlChar', JSON.stringify(userId));
+      assert.deepEqual(issue?.params, { position, char }, JSON.stringify(userId));
+      for (const locale of ['en', 'zh-cn'] as const) {
+        const text = formatMessage('userId.controlChar', locale, issue?.params);
+        assert.ok(text.includes(String(position)) && text.includes(char), text);
+        assert.doesNotMatch(text, /[\p{Cc}\p{Cf}]/u, 'the message never carries the character itself');
+      }
+    }
+    assert.match(formatMessage('userId.controlChar', 'en', { position: 5, char: 'U+200B' }), /control or invisible character.*position 5/);
+  });
+
+  test('whitespace inside the ID is rejected with its position; plain spaces (and other whitespace) around it are still trimmed', () => {
+    for (const [userId, position] of [['ou_a b', 5], ['ou_a\tb', 5], ['  ou_a b', 7], ['ou_a\u3000b', 5], ['ou_a\u00a0b', 5], ['ou_a\u2028b', 5]] as const) {
+      const issue = issueOf({ user_id: userId, pc: { web_app: 1 } });
+      assert.equal(issue?.id, 'userId.whitespace', JSON.stringify(userId));
+      assert.deepEqual(issue?.params, { position }, JSON.stringify(userId));
+    }
+    assert.match(formatMessage('userId.whitespace', 'en', { position: 5 }), /whitespace.*position 5/);
+    for (const userId of ['  ou_ab  ', '\tou_ab\t', '\u3000ou_ab\u00a0']) {
+      const result = validateBadge({ user_id: userId, pc: { web_app: 1 } });
+      assert.ok(result.ok, JSON.stringify(userId));
+      assert.equal(result.value.body.user_id, 'ou_ab');
+    }
+  });
+
+  test('at most 256 characters (after trimming), counted as characters, not UTF-16 units', () => {
+    assert.equal(validateBadge({ user_id: `ou_${'a'.repeat(253)}`, pc: { web_app: 1 } }).ok, true);
+    assert.equal(validateBadge({ user_id: `  ou_${'a'.repeat(253)}  `, pc: { web_app: 1 } }).ok, true);
+    assert.equal(validateBadge({ user_id: '\u{1F600}'.repeat(256), user_id_type: 'user_id', pc: { web_app: 1 } }).ok, true);
+    const issue = issueOf({ user_id: `ou_${'a'.repeat(254)}`, pc: { web_app: 1 } });
+    assert.equal(issue?.id, 'userId.tooLong');
+    assert.deepEqual(issue?.params, { length: 257, max: 256 });
+    assert.equal(issueOf({ user_id: 'x'.repeat(100_000), pc: { web_app: 1 } })?.id, 'userId.tooLong');
+    assert.equal(formatMessage('userId.tooLong', 'en', { length: 257, max: 256 }), 'User ID is 257 characters long; at most 256 are allowed.');
+  });
+
+  test('extra is capped at 64 KiB of UTF-8, in the core schema, so every surface shares the limit', () => {
+    assert.equal(MAX_EXTRA_BYTES, 65_536);
+    assert.equal(validateBadge({ user_id: 'ou_x', pc: { web_app: 1 }, extra: 'a'.repeat(65_536) }).ok, true);
+    // 21,846 three-byte characters: 65,538 bytes, far fewer than 65,536 UTF-16 units.
+    for (const extra of ['a'.repeat(65_537), '中'.repeat(21_846), `${'a'.repeat(65_533)}\u{1F600}`]) {
+      const result = validateBadge({ user_id: 'ou_x', pc: { web_app: 1 }, extra });
+      assert.ok(!result.ok, `${extra.length} units`);
+      assert.deepEqual(result.errors.map((issue) => [issue.path, issue.id]), [['extra', 'extra.tooLarge']]);
+      assert.equal(result.errors[0]?.params?.max, 65_536);
+      assert.equal(result.errors[0]?.params?.size, new TextEncoder().encode(extra).byteLength);
+    }
+    assert.equal(validateBadge({ user_id: 'ou_x', pc: { web_app: 1 }, extra: '中'.repeat(21_845) }).ok, true, '65,535 bytes');
+    assert.match(formatMessage('extra.tooLarge', 'en', { size: 65_538, max: 65_536 }), /65538 bytes.*65536/);
+  });
+});
+
+describe('default user ID type', () => {
+  test('an input without user_id_type takes the given default; an explicit one wins', () => {
+    for (const type of ['open_id', 'union_id', 'user_id'] as const) {
+      const result = validateBadge({ user_id: 'on_abc', pc: { web_app: 1 } }, { defaultUserIdType: type });
+      assert.ok(result.ok);
+      assert.equal(result.value.userIdType, type);
+    }
+    const explicit = validateBadge({ user_id: 'ou_abc', user_id_type: 'open_id', pc: { web_app: 1 } }, { defaultUserIdType: 'user_id' });
+    assert.ok(explicit.ok);
+    assert.equal(explicit.value.userIdType, 'open_id');
+  });
+
+  test('without the option (or with it undefined) the default stays open_id', () => {
+    for (const result of [validateBadge({ user_id: 'ou_abc', pc: { web_app: 1 } }), validateBadge({ user_id: 'ou_abc', pc: { web_app: 1 } }, {}), validateBadge({ user_id: 'ou_abc', pc: { web_app: 1 } }, { defaultUserIdType: undefined })]) {
+      assert.ok(result.ok);
+      assert.equal(result.value.userIdType, 'open_id');
+    }
+  });
+
+  test('warnings follow the default: a union_id default warns about an ID without on_', () => {
+    const result = validateBadge({ user_id: 'ou_abc', pc: { web_app: 1 } }, { defaultUserIdType: 'union_id' });
+    assert.deepEqual(result.warnings.map((w) => [w.path, w.id]), [['user_id', 'userId.unionIdPrefix']]);
+  });
+
+  test('a default that is not an API value (a hand-edited setting) is an error, not a silent open_id', () => {
+    const result = validateBadge({ user_id: 'ou_abc', pc: { web_app: 1 } }, { defaultUserIdType: 'email' as never });
+    assert.ok(!result.ok);
+    assert.deepEqual(result.errors.map((issue) => [issue.path, issue.id]), [['user_id_type', 'userIdType.invalid']]);
   });
 });
 

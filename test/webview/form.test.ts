@@ -1,6 +1,7 @@
 // The form in real Chromium: preview, validation, and the exact messages it posts.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { MAX_EXTRA_BYTES } from '../../src/core/schema.ts';
 import type { FromWebview } from '../../src/shared/protocol.ts';
 import { draft, hostState, success } from './fixtures.ts';
 import type { FormPage, Harness } from './harness.ts';
@@ -105,6 +106,10 @@ describe('form', () => {
   describe('inline validation', () => {
     const cases: Array<{ name: string; field: string; value: string; message: string; setup?: (form: FormPage) => Promise<void> }> = [
       { name: 'empty user ID', field: 'userId', value: '   ', message: 'User ID is required.' },
+      { name: 'user ID with a space inside', field: 'userId', value: 'ou_a b', message: 'User ID contains whitespace at position 5.' },
+      { name: 'user ID with an invisible character', field: 'userId', value: 'ou_\u200bab', message: 'User ID contains a control or invisible character (U+200B) at position 4.' },
+      { name: 'user ID over 256 characters', field: 'userId', value: `ou_${'a'.repeat(254)}`, message: 'User ID is 257 characters long; at most 256 are allowed.' },
+      { name: 'extra over 64 KiB of UTF-8', field: 'extra', value: '中'.repeat(21_846), message: 'Extra is 65538 bytes (UTF-8); at most 65536 bytes (64 KiB) are allowed.' },
       { name: 'count -1', field: 'pcWebApp', value: '-1', message: 'Count must be between 0 and 2147483647.' },
       { name: 'count 1.5', field: 'pcGadget', value: '1.5', message: 'Count must be a whole number.' },
       { name: 'count 2147483648', field: 'pcWebApp', value: '2147483648', message: 'Count must be between 0 and 2147483647.' },
@@ -160,7 +165,7 @@ describe('form', () => {
 
         const messages = form.page.locator(`#${item.field}-msg .message.error`);
         assert.equal(await messages.count(), 1);
-        assert.match((await messages.textContent()) ?? '', new RegExp(item.message.replace(/[.()]/g, '\\$&')));
+        assert.match((await messages.textContent()) ?? '', new RegExp(item.message.replace(/[.()+]/g, '\\$&')));
         // Next to the field: same field container, and linked for screen readers.
         const describedBy = (await form.page.getAttribute(`#${item.field}`, 'aria-describedby')) ?? '';
         assert.ok(describedBy.split(' ').includes(`${item.field}-msg`));
@@ -181,6 +186,10 @@ describe('form', () => {
         assert.equal(await form.page.locator('#send-reason').isVisible(), false);
       });
     }
+
+    test("the extra field's length cap is the core schema's limit (one declaration)", async () => {
+      assert.equal(await form.page.getAttribute('#extra', 'maxlength'), String(MAX_EXTRA_BYTES));
+    });
 
     test('two errors: both fields show theirs and the reason counts them', async () => {
       await baseline();

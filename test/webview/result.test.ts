@@ -115,7 +115,9 @@ describe('result', () => {
       more: [/No credentials/, /Run Configure Credentials\./],
     },
     { name: 'cancelled', message: result('r-8', { ok: false, error: 'cancelled', attempts: 1 }), head: /Cancelled/ },
-    { name: 'token', message: result('r-9', { ok: false, error: 'token', attempts: 0, code: 10003, msg: 'invalid app_secret' }), head: /tenant access token/, more: [/10003/] },
+    { name: 'token', message: result('r-9', { ok: false, error: 'api', stage: 'token', attempts: 0, code: 10003, msg: 'invalid app_secret' }), head: /tenant access token/, more: [/10003/] },
+    { name: 'untrusted-origin', message: result('r-10', { ok: false, error: 'untrusted-origin', attempts: 0, msg: 'Not sent: not confirmed' }), head: /API base changed/ },
+    { name: 'not-sent', message: result('r-11', { ok: false, error: 'not-sent', stage: 'token', attempts: 0 }), head: /tenant access token/ },
   ];
   for (const kind of kinds) {
     test(`${kind.name} renders as such`, async () => {

@@ -152,6 +152,36 @@ describe('keyboard and accessibility', () => {
     await form.close();
   });
 
+  test('the CSP forbids <base> and form submissions: base-uri and form-action are both none', async () => {
+    const form = await harness.open();
+    const content = await form.page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null } }).document;
+      return doc.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '';
+    });
+    const directives = new Map(content.split(';').map((part) => part.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values.join(' ')]));
+    assert.equal(directives.get('base-uri'), "'none'", content);
+    assert.equal(directives.get('form-action'), "'none'", content);
+    assert.equal(directives.get('default-src'), "'none'", content);
+    // And the browser enforces them: a <base> is ignored, a submission goes nowhere, and both are reported.
+    await form.page.evaluate((origin) => {
+      const doc = (globalThis as unknown as { document: { createElement(tag: string): Record<string, unknown> & { setAttribute(name: string, value: string): void; submit(): void }; head: { appendChild(node: unknown): void }; body: { appendChild(node: unknown): void } } }).document;
+      const base = doc.createElement('base');
+      base.setAttribute('href', `${origin}/elsewhere/`);
+      doc.head.appendChild(base);
+      const other = doc.createElement('form');
+      other.setAttribute('action', `${origin}/submitted`);
+      other.setAttribute('method', 'post');
+      doc.body.appendChild(other);
+      other.submit();
+    }, harness.origin);
+    await form.page.waitForTimeout(300);
+    assert.equal(new URL(form.page.url()).pathname, '/index.html', 'the page did not navigate');
+    const problems = (await form.problems()).join('\n');
+    assert.match(problems, /csp: base-uri/);
+    assert.match(problems, /csp: form-action/);
+    await form.close();
+  });
+
   test('the harness does catch a CSP violation (the check can fail)', async () => {
     const form = await harness.open();
     await form.page.evaluate(() => {

@@ -7,7 +7,9 @@
 // Results go to the JSON file named by FEISHU_BADGE_RESULTS:
 // { passed, failed, skipped, tests: [{ title, state, durationMs, error? }], secrets: [...] }.
 import Mocha from 'mocha';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
 import { recordedSecrets } from './secrets.ts';
 import { closeSuiteServers } from './server.ts';
 
@@ -40,8 +42,35 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
+/**
+ * Every result a `feishuBadge.*` command returns, in any suite, is appended to a file in the
+ * workspace folder, which the run's leak scan covers: so the scan also proves that no command
+ * result ever carried a secret, not only that nothing was written to disk.
+ */
+function captureCommandResults(): void {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (folder === undefined) throw new Error('the integration window has no workspace folder to capture command results in');
+  const file = join(folder.uri.fsPath, 'captured-command-results.jsonl');
+  const commands = vscode.commands as { executeCommand: (command: string, ...rest: unknown[]) => Thenable<unknown> };
+  const original = commands.executeCommand.bind(vscode.commands);
+  commands.executeCommand = async (command: string, ...rest: unknown[]) => {
+    const result = await original(command, ...rest);
+    if (command.startsWith('feishuBadge.')) {
+      let text: string;
+      try {
+        text = JSON.stringify({ command, result }) ?? 'undefined';
+      } catch (error) {
+        text = JSON.stringify({ command, unserialisable: String(error) });
+      }
+      appendFileSync(file, `${text}\n`);
+    }
+    return result;
+  };
+}
+
 export async function run(): Promise<void> {
   const results: SuiteResults = { passed: 0, failed: 0, skipped: 0, tests: [], secrets: [] };
+  captureCommandResults();
   const resultsFile = process.env['FEISHU_BADGE_RESULTS'];
   process.setSourceMapsEnabled(true); // stack traces point into the .ts sources
   try {
