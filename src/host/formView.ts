@@ -138,6 +138,7 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       profile: { name: this.#service.profile.name, production: this.#service.profile.production },
       domain: this.#service.profile.domain ?? settings.domain,
       hasCredentials: credentials !== undefined,
+      userIdType: settings.userIdType,
       recentUsers: this.#service.recentUsers,
       history: this.#service.history.slice(0, FORM_HISTORY_MAX).map(historyItem),
     };

@@ -82,6 +82,8 @@ export interface HostState {
   credentialKind?: 'self-built' | 'manual';
   appId?: string;
   defaultTarget?: Target;
+  /** The feishuBadge.userIdType setting: the ID type of a new, untouched draft. */
+  userIdType?: UserIdType;
   recentUsers: Target[];
   /** The most recent requests, newest first (at most FORM_HISTORY_MAX). */
   history?: HistoryItem[];

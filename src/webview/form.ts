@@ -236,6 +236,8 @@ export class Form {
       const value = USER_ID_TYPE_VALUES.find((type) => type === userIdType.value);
       if (value === undefined) return;
       this.#saved.draft.userIdType = value;
+      // A type picked by hand is the person's choice: the setting no longer fills it in.
+      this.#userIdEdited = true;
       this.#changed();
     });
     const recentPlaceholder = this.#text(el('option', { value: '' }), 'target.recentPlaceholder');
@@ -475,7 +477,17 @@ export class Form {
   /** The host's default target fills an untouched, empty user ID (once; clearing it later sticks). */
   #prefillDefaultTarget(): void {
     const target = this.#saved.host?.defaultTarget;
-    if (this.#userIdEdited || target === undefined || target.userId === '' || this.#saved.draft.userId !== '') return;
+    if (this.#userIdEdited || this.#saved.draft.userId !== '') return;
+    if (target === undefined || target.userId === '') {
+      // No default user: an empty, untouched draft still takes the setting's ID type.
+      const type = this.#saved.host?.userIdType;
+      if (type !== undefined && type !== this.#saved.draft.userIdType) {
+        this.#saved.draft.userIdType = type;
+        this.#syncInputs();
+        this.#persist();
+      }
+      return;
+    }
     this.#setTarget(target);
     this.#userIdEdited = true;
     this.#persist();

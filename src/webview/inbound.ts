@@ -112,6 +112,7 @@ export function readHostState(value: unknown): HostState | undefined {
   put(state, 'credentialKind', oneOf(['self-built', 'manual'] as const, value.credentialKind));
   put(state, 'appId', str(value.appId));
   put(state, 'defaultTarget', readTarget(value.defaultTarget));
+  put(state, 'userIdType', oneOf(USER_ID_TYPE_VALUES, value.userIdType));
   if (Array.isArray(value.history)) state.history = list(value.history, readHistoryItem).slice(0, FORM_HISTORY_MAX);
   return state;
 }

@@ -366,6 +366,16 @@ describe('form', () => {
       await form.close();
     });
 
+    test('without a default user, an untouched draft takes the userIdType setting; a type picked by hand stays', async () => {
+      const form = await open();
+      await form.deliver({ type: 'state', state: hostState({ userIdType: 'union_id' }) });
+      assert.equal(await form.page.inputValue('#userIdType'), 'union_id');
+      await form.page.selectOption('#userIdType', 'user_id');
+      await form.deliver({ type: 'state', state: hostState({ userIdType: 'union_id' }) });
+      assert.equal(await form.page.inputValue('#userIdType'), 'user_id');
+      await form.close();
+    });
+
     test('follows the host locale: labels and validation messages in 简体中文', async () => {
       const form = await open();
       await form.page.fill('#pcWebApp', '-1');
