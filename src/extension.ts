@@ -10,6 +10,7 @@ import { DEFAULT_PROFILE_ID, ProfileStore } from './host/profiles.ts';
 import { BadgeService } from './host/service.ts';
 import { StatusBarController } from './host/statusBar.ts';
 import type { StatusState } from './host/statusBar.ts';
+import { lineSafeLog } from './host/safeLog.ts';
 
 /** What activate() returns: the extension's own API for tests and other extensions. */
 export interface FeishuBadgeApi {
@@ -23,7 +24,7 @@ export interface FeishuBadgeApi {
 // Activation stays cheap: nothing here touches the network; the keychain is read only when
 // something needs to know whether credentials exist.
 export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
-  const log = vscode.window.createOutputChannel('Feishu Badge', { log: true });
+  const log = lineSafeLog(vscode.window.createOutputChannel('Feishu Badge', { log: true }));
   const profiles = new ProfileStore(context.globalState);
   const credentials = new CredentialStore(context.secrets, profiles);
   const service = new BadgeService(credentials, profiles, context.globalState, log);

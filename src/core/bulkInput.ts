@@ -105,7 +105,9 @@ export function itemsForUsers(text: string, counts: { pc?: Record<string, number
 }
 
 /** What a spreadsheet reads as the start of a formula. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+// Also after leading spaces (ASCII, no-break, full-width) and with the full-width signs, which
+// some spreadsheets read as formulae too.
+const FORMULA_START = /^[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]/;
 
 /**
  * Per-user results as CSV (RFC 4180): failures carry the code, the log ID and what to do about

@@ -1094,6 +1094,11 @@ const INVALID_RESPONSE: Entry = {
   }),
 };
 
+/** Whether a redirect's origin could be a base URL (https, or plain http to loopback only). */
+function usableBase(origin: string | undefined): origin is string {
+  return origin !== undefined && (/^https:\/\//.test(origin) || /^http:\/\/(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d+)?$/.test(origin));
+}
+
 const REDIRECT: Entry = {
   id: 'invalid-response.redirect',
   docUrl: DOC_BADGE_API,
@@ -1102,9 +1107,11 @@ const REDIRECT: Entry = {
     title: 'Redirect not followed',
     explanation: `The server answered${httpNoteEn(ctx)} with a redirect to ${ctx.redirectOrigin === undefined || ctx.redirectOrigin === 'unknown' ? 'an unreadable location' : ctx.redirectOrigin}. Feishu Badge never follows redirects, so the App Secret and tokens only go to the configured API base; nothing was sent there.`,
     steps: [
-      ctx.redirectOrigin === undefined || ctx.redirectOrigin === 'unknown'
-        ? 'Check the domain setting or custom base URL: it must be the API root, for Feishu https://open.feishu.cn.'
-        : `If you trust ${ctx.redirectOrigin}, use it as the base URL: set feishuBadge.domain to "custom" and feishuBadge.customBaseUrl to ${ctx.redirectOrigin} (in your user settings).`,
+      usableBase(ctx.redirectOrigin)
+        ? `If you trust ${ctx.redirectOrigin}, use it as the base URL: set feishuBadge.domain to "custom" and feishuBadge.customBaseUrl to ${ctx.redirectOrigin} (in your user settings).`
+        : ctx.redirectOrigin === undefined || ctx.redirectOrigin === 'unknown'
+          ? 'Check the domain setting or custom base URL: it must be the API root, for Feishu https://open.feishu.cn.'
+          : `${ctx.redirectOrigin} is not https, so it cannot be the base URL: tokens would cross the network unencrypted.`,
       'Otherwise check the domain setting or custom base URL, and whether a proxy rewrites requests.',
     ],
   }),
@@ -1112,9 +1119,11 @@ const REDIRECT: Entry = {
     title: '未跟随重定向',
     explanation: `服务器${httpNoteZh(ctx)}返回了指向 ${ctx.redirectOrigin === undefined || ctx.redirectOrigin === 'unknown' ? '无法识别的地址' : ctx.redirectOrigin} 的重定向。飞书应用红点从不跟随重定向，App Secret 和访问凭证只会发往配置的 API 基础地址；没有向该地址发送任何内容。`,
     steps: [
-      ctx.redirectOrigin === undefined || ctx.redirectOrigin === 'unknown'
-        ? '检查域名设置或自定义基础地址：它必须是 API 根地址，飞书为 https://open.feishu.cn。'
-        : `如果信任 ${ctx.redirectOrigin}，请把它设为基础地址：在用户设置中将 feishuBadge.domain 设为“custom”，feishuBadge.customBaseUrl 设为 ${ctx.redirectOrigin}。`,
+      usableBase(ctx.redirectOrigin)
+        ? `如果信任 ${ctx.redirectOrigin}，请把它设为基础地址：在用户设置中将 feishuBadge.domain 设为“custom”，feishuBadge.customBaseUrl 设为 ${ctx.redirectOrigin}。`
+        : ctx.redirectOrigin === undefined || ctx.redirectOrigin === 'unknown'
+          ? '检查域名设置或自定义基础地址：它必须是 API 根地址，飞书为 https://open.feishu.cn。'
+          : `${ctx.redirectOrigin} 不是 https 地址，不能用作基础地址：访问凭证会以明文穿过网络。`,
       '否则请检查域名设置或自定义基础地址，以及是否有代理改写了请求。',
     ],
   }),

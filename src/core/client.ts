@@ -89,10 +89,13 @@ export class BadgeClient {
     let tokenRefreshed = false;
     let body = { ...badge.body, version } as BadgeBody;
     const query = { user_id_type: badge.userIdType };
-    // Every result is scrubbed once more on the way out: a server echoing the request (an error
-    // page, a debug gateway) must not hand the token or the App Secret to the UI.
-    const done = (result: Outcome | { kind: 'token-error'; cause: Exclude<Outcome, { kind: 'success' }> }): BadgeResult =>
-      tokens.redact({ ...result, version, attempts, durationMs: this.#now() - started, retries, request: { userIdType: badge.userIdType, body } }) as BadgeResult;
+    // What the server said is scrubbed once more on the way out: a server echoing the request (an
+    // error page, a debug gateway) must not hand the token or the App Secret to the UI. The request
+    // is the caller's own and is kept as it is (history re-sends it).
+    const done = (result: Outcome | { kind: 'token-error'; cause: Exclude<Outcome, { kind: 'success' }> }): BadgeResult => {
+      const safe = result.kind === 'token-error' ? { kind: 'token-error' as const, cause: tokens.redactOutcome(result.cause) } : tokens.redactOutcome(result);
+      return { ...safe, version, attempts, durationMs: this.#now() - started, retries, request: { userIdType: badge.userIdType, body } } as BadgeResult;
+    };
 
     for (;;) {
       // The cached token is read synchronously: most calls never wait on the token manager.
@@ -118,7 +121,7 @@ export class BadgeClient {
           method: 'POST',
           path: BADGE_PATH,
           version,
-          outcome: tokens.redact(outcome),
+          outcome: tokens.redactOutcome(outcome),
           durationMs: this.#now() - attemptStarted,
         });
       }

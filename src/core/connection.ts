@@ -23,7 +23,7 @@ export async function checkConnection(transport: Transport, tokens: TokenManager
   }
   const token = await tokens.getToken(signal);
   if (!token.ok) {
-    return { ok: false, failure: tokens.redact(token.failure), stage: 'token' };
+    return { ok: false, failure: tokens.redactOutcome(token.failure), stage: 'token' };
   }
   if (tokens.canRefresh) {
     return { ok: true };
@@ -39,5 +39,5 @@ export async function checkConnection(transport: Transport, tokens: TokenManager
   if (outcome.kind === 'success') {
     return outcome.logId === undefined ? { ok: true } : { ok: true, logId: outcome.logId };
   }
-  return { ok: false, failure: tokens.redact(outcome), stage: 'badge' };
+  return { ok: false, failure: tokens.redactOutcome(outcome), stage: 'badge' };
 }

@@ -15,7 +15,8 @@ export type BaseUrlResult = { ok: true; baseUrl: string } | { ok: false; problem
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 function isLoopback(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) || hostname.endsWith('.localhost');
+  // Not `*.localhost`: Node hands such names to the system resolver, which may send them anywhere.
+  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 /**
@@ -24,11 +25,11 @@ function isLoopback(hostname: string): boolean {
  * the raw setting.
  */
 export function displayableBaseUrl(input: string): string {
+  // Everything up to the last '@' goes, wherever it is: a password may itself hold '/', '?' or
+  // '#' (which ends the authority for a URL parser, but not for a person typing it).
   const start = input.indexOf('//') >= 0 ? input.indexOf('//') + 2 : 0;
   const rest = input.slice(start);
-  const authorityEnd = rest.search(/[/?#]/);
-  const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
-  const at = authority.lastIndexOf('@');
+  const at = rest.lastIndexOf('@');
   const stripped = at < 0 ? input : input.slice(0, start) + rest.slice(at + 1);
   // eslint-disable-next-line no-control-regex
   const printable = stripped.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -98,7 +99,11 @@ export interface TransportOptions {
   fetch?: typeof fetch;
 }
 
-const SNIPPET_LENGTH = 200;
+// The client scrubs secrets from a snippet and then cuts it to 200 characters: the transport keeps
+// more, so a secret is never cut in half before the scrub sees it.
+const SNIPPET_LENGTH = 2_000;
+/** Bodies larger than this are not read: a Feishu answer is a few KiB. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 // Printable ASCII and inner spaces or tabs: what an HTTP header value may hold.
 const HEADER_VALUE = /^[\x21-\x7e]([\t\x20-\x7e]*[\x21-\x7e])?$/;
@@ -286,32 +291,86 @@ class Deadlines {
 /**
  * Settles with the exchange, a timeout or a cancellation, whichever comes first. The request is
  * not aborted: giving fetch any AbortSignal makes undici track it per request, which measured
- * ~0.1 ms a call, as much as the rest of the client. An abandoned request still has its body read
- * (freeing the connection) and is bounded by undici's own 300 s headers and body timeouts; the
- * retry policy copes with it having reached the server (version conflict or 213004).
+ * ~0.1 ms a call, as much as the rest of the client. An abandoned request has its body reading
+ * cancelled (`abandon`); one still waiting for headers is bounded by undici's own 300 s headers
+ * timeout. The retry policy copes with it having reached the server (version conflict or 213004).
  */
-function settleFirst(exchange: Promise<Outcome>, timeoutMs: number, deadlines: Deadlines, signal: AbortSignal | undefined): Promise<Outcome> {
+function settleFirst(
+  exchange: Promise<Outcome>,
+  timeoutMs: number,
+  deadlines: Deadlines,
+  signal: AbortSignal | undefined,
+  abandon: () => void,
+): Promise<Outcome> {
   if (timeoutMs <= 0 && signal === undefined) {
     return exchange;
   }
   return new Promise<Outcome>((resolve) => {
     let settled = false;
-    const finish = (outcome: Outcome): void => {
+    const finish = (outcome: Outcome, abandoned = false): void => {
       if (settled) return;
       settled = true;
       deadlines.delete(deadline);
       signal?.removeEventListener('abort', onAbort);
+      // A body still arriving after a timeout or a cancel is not read any further.
+      if (abandoned) abandon();
       resolve(outcome);
     };
-    const onAbort = (): void => finish({ kind: 'cancelled' });
+    const onAbort = (): void => finish({ kind: 'cancelled' }, true);
     const deadline: Deadline = {
       at: Date.now() + timeoutMs,
-      expire: () => finish({ kind: 'network', reason: 'timeout', detail: `no response within ${timeoutMs} ms` }),
+      expire: () => finish({ kind: 'network', reason: 'timeout', detail: `no response within ${timeoutMs} ms` }, true),
     };
     if (timeoutMs > 0) deadlines.add(deadline);
     signal?.addEventListener('abort', onAbort, { once: true });
     void exchange.then(finish);
   });
+}
+
+/** One response body being read; `abandon` (timeout, cancel) stops it. */
+interface BodyReading {
+  abandoned: boolean;
+  reader?: ReadableStreamDefaultReader<Uint8Array>;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * The body as text, or `undefined` when it is larger than MAX_RESPONSE_BYTES or the exchange was
+ * abandoned: a server that streams without end (or trickles) costs a bounded amount of memory,
+ * and nothing once its request timed out.
+ */
+async function readCapped(response: Response, reading: BodyReading): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  const body = response.body;
+  if (body === null) return '';
+  if (declared > MAX_RESPONSE_BYTES || reading.abandoned) {
+    await body.cancel().catch(() => undefined);
+    return undefined;
+  }
+  const reader = body.getReader();
+  reading.reader = reader;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_RESPONSE_BYTES || reading.abandoned) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  if (reading.abandoned) return undefined;
+  if (chunks.length === 1 && chunks[0] !== undefined) return utf8.decode(chunks[0]);
+  const all = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return utf8.decode(all);
 }
 
 // Every badge call carries one of three query strings: build each once.
@@ -334,7 +393,7 @@ export function createTransport(options: TransportOptions): Transport {
   const deadlines = new Deadlines(options.timeoutMs);
   const base = options.baseUrl;
 
-  const exchange = async (url: string, headers: Record<string, string>, body: string): Promise<Outcome> => {
+  const exchange = async (url: string, headers: Record<string, string>, body: string, reading: BodyReading): Promise<Outcome> => {
     try {
       const response = await client.post(url, {
         headers,
@@ -343,7 +402,12 @@ export function createTransport(options: TransportOptions): Transport {
         // redirect: 'manual': a 3xx comes back as it is and is reported, never followed.
         fetch: (input) => fetchImpl((input as Request).url, { method: 'POST', headers, body, redirect: 'manual' }),
       });
-      const text = await response.text();
+      const text = await readCapped(response, reading);
+      if (text === undefined) {
+        return reading.abandoned
+          ? { kind: 'cancelled' }
+          : { kind: 'invalid-response', httpStatus: response.status, snippet: `response body over ${MAX_RESPONSE_BYTES} bytes, not read` };
+      }
       return interpret(response.status, response.headers, text, url);
     } catch (error) {
       return isTimeoutError(error)
@@ -367,7 +431,12 @@ export function createTransport(options: TransportOptions): Transport {
           return Promise.resolve({ kind: 'network', reason: 'not-sent', detail: 'a header value has characters HTTP does not allow' });
         }
       }
-      return settleFirst(exchange(`${base}${path}${query}`, headers, JSON.stringify(json)), options.timeoutMs, deadlines, signal);
+      const reading: BodyReading = { abandoned: false };
+      const abandon = (): void => {
+        reading.abandoned = true;
+        reading.reader?.cancel().catch(() => undefined);
+      };
+      return settleFirst(exchange(`${base}${path}${query}`, headers, JSON.stringify(json), reading), options.timeoutMs, deadlines, signal, abandon);
     },
   };
 }

@@ -28,22 +28,31 @@ export class Redactor {
     this.#secrets = usable.length === 0 ? undefined : new RegExp(usable.map(escapeRegExp).join('|'), 'g');
   }
 
+  /** Only the known secrets, not the shapes: for text the user wrote (a request body, a user ID). */
+  secrets(value: string): string {
+    return this.#secrets === undefined ? value : value.replace(this.#secrets, REDACTED);
+  }
+
   text(value: string): string {
-    let out = this.#secrets === undefined ? value : value.replace(this.#secrets, REDACTED);
+    let out = this.secrets(value);
     // Cheap tests first: most strings hold no '-' after t/u/a and no 'eyJ'.
     if (/[tua]-/.test(out)) out = out.replace(ACCESS_TOKEN, REDACTED);
     if (out.includes('eyJ')) out = out.replace(JWT, REDACTED);
     return out;
   }
 
-  /** A copy of `value` with every string (keys included) scrubbed; non-plain objects pass through. */
+  /**
+   * A copy of `value` with every string value scrubbed (keys are data's names, not data, and are
+   * kept); non-plain objects pass through. Anything nested deeper than 32 levels is dropped whole.
+   */
   deep<T>(value: T): T {
     return this.#deep(value, 0) as T;
   }
 
   #deep(value: unknown, depth: number): unknown {
     if (typeof value === 'string') return this.text(value);
-    if (typeof value !== 'object' || value === null || depth > 32) return value;
+    if (typeof value !== 'object' || value === null) return value;
+    if (depth > 32) return REDACTED;
     if (Array.isArray(value)) {
       let changed = false;
       const out = value.map((item) => {
@@ -58,10 +67,9 @@ export class Redactor {
     let changed = false;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const cleanKey = this.text(key);
       const scrubbed = this.#deep(item, depth + 1);
-      if (cleanKey !== key || scrubbed !== item) changed = true;
-      out[cleanKey] = scrubbed;
+      if (scrubbed !== item) changed = true;
+      out[key] = scrubbed;
     }
     // Unchanged values are returned as they are: no copy on the hot path.
     return changed ? out : value;

@@ -110,13 +110,13 @@ function outcomeSummary(outcome: Outcome): string {
  * A value as one log field: CR, LF and every other control or format character escaped, so a
  * user ID or a server's log ID can never start a forged log line. At most 300 characters.
  */
-export function logField(value: string): string {
+export function logField(value: string, maxLength = 300): string {
   const escaped = value.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';
     return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
-  return escaped.length > 300 ? `${escaped.slice(0, 299)}…` : escaped;
+  return escaped.length > maxLength ? `${escaped.slice(0, maxLength - 1)}…` : escaped;
 }
 
 const logIdOf = (outcome: Outcome): string => ('logId' in outcome && outcome.logId !== undefined ? logField(outcome.logId) : '-');

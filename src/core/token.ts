@@ -102,6 +102,41 @@ export class TokenManager {
     return this.#redactor.deep(value);
   }
 
+  /** Only this manager's secrets, not the shapes: for what the user wrote (request bodies, IDs). */
+  redactSecrets(text: string): string {
+    return this.#redactor.secrets(text);
+  }
+
+  /**
+   * An outcome with the fields a server chose (message, body, snippet, log ID, content type)
+   * scrubbed and the snippet cut to 200 characters after the scrub; the kind, status and code stay.
+   */
+  redactOutcome<T extends Outcome>(outcome: T): T {
+    return this.#redactOutcome(outcome) as T;
+  }
+
+  #redactOutcome(outcome: Outcome): Outcome {
+    const r = this.#redactor;
+    switch (outcome.kind) {
+      case 'success':
+      case 'api-error': {
+        const out = { ...outcome, msg: r.text(outcome.msg), response: r.deep(outcome.response) };
+        if (outcome.logId !== undefined) out.logId = r.text(outcome.logId);
+        return out;
+      }
+      case 'invalid-response': {
+        const out = { ...outcome, snippet: r.text(outcome.snippet).slice(0, 200) };
+        if (outcome.logId !== undefined) out.logId = r.text(outcome.logId);
+        if (outcome.contentType !== undefined) out.contentType = r.text(outcome.contentType);
+        return out;
+      }
+      case 'network':
+        return { ...outcome, detail: r.text(outcome.detail) };
+      case 'cancelled':
+        return outcome;
+    }
+  }
+
   /** Whether a rejected token can be replaced by fetching another. */
   get canRefresh(): boolean {
     return this.#source.kind === 'self-built';
@@ -171,7 +206,9 @@ export class TokenManager {
         },
       };
     }
-    if (!this.#issued.includes(token)) {
+    // Tokens shorter than 16 characters are not searched for: a hostile server choosing "success"
+    // as its token must not make the scrub rewrite ordinary words.
+    if (token.length >= 16 && !this.#issued.includes(token)) {
       this.#issued.push(token);
       if (this.#issued.length > 8) this.#issued.shift();
       this.#redactor = this.#makeRedactor();
@@ -204,11 +241,13 @@ function tokenFailure(outcome: Exclude<Outcome, { kind: 'success' }>): Exclude<O
         ...withLogId,
       };
     case 'invalid-response': {
-      const type = outcome.contentType === undefined ? 'no content type' : outcome.contentType.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+      // Only the media type (`text/html`), never the rest of the header, which a server controls.
+      const media = /^[\w.+-]{1,50}\/[\w.+-]{1,80}/.exec(outcome.contentType ?? '')?.[0];
+      const type = media ?? (outcome.contentType === undefined ? 'no content type' : 'an unreadable content type');
       return {
         kind: 'invalid-response',
         httpStatus: outcome.httpStatus,
-        ...(outcome.contentType === undefined ? {} : { contentType: type }),
+        ...(media === undefined ? {} : { contentType: media }),
         snippet: outcome.redirectOrigin === undefined
           ? `the token endpoint answered HTTP ${outcome.httpStatus} (${type}) without a Feishu JSON body`
           : outcome.snippet,

@@ -25,6 +25,8 @@ export interface CommandDeps {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+// App IDs (cli_…) and App Secrets are printable ASCII; anything else is a copy-paste accident.
+const PRINTABLE = /^[\x21-\x7e]{1,512}$/;
 
 /** Runs a send with a cancellable progress notification. */
 function withProgress(title: string, run: (signal: AbortSignal) => Promise<SendEvent>): Thenable<SendEvent> {
@@ -240,6 +242,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
       appId = args.appId.trim();
       appSecret = args.appSecret.trim();
+      if (!PRINTABLE.test(appId) || !PRINTABLE.test(appSecret)) {
+        return { ok: false, error: 'validation', msg: vscode.l10n.t('App ID and App Secret are printable ASCII without spaces or line breaks; copy them again from the developer console.') };
+      }
     } else {
       const title = vscode.l10n.t('Feishu Badge: Configure Credentials');
       appId = (
@@ -251,6 +256,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           validateInput: (value) =>
             value.trim() === ''
               ? vscode.l10n.t('App ID is required.')
+              : !PRINTABLE.test(value.trim())
+                ? vscode.l10n.t('App ID and App Secret are printable ASCII without spaces or line breaks; copy them again from the developer console.')
               : value.trim().startsWith('cli_')
                 ? undefined
                 : { message: vscode.l10n.t('App IDs usually start with "cli_".'), severity: vscode.InputBoxValidationSeverity.Warning },
@@ -263,7 +270,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           prompt: vscode.l10n.t('App Secret of {0}. It is kept in the OS keychain (VS Code SecretStorage) only.', appId),
           password: true,
           ignoreFocusOut: true,
-          validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('App Secret is required.') : undefined),
+          validateInput: (value) =>
+            value.trim() === ''
+              ? vscode.l10n.t('App Secret is required.')
+              : PRINTABLE.test(value.trim())
+                ? undefined
+                : vscode.l10n.t('App ID and App Secret are printable ASCII without spaces or line breaks; copy them again from the developer console.'),
         })
       )?.trim();
       if (appSecret === undefined || appSecret === '') return undefined;

@@ -20,7 +20,8 @@ function parse(raw: string | undefined): StoredCredentials | undefined {
   }
   try {
     const value = JSON.parse(raw) as Partial<Record<'kind' | 'appId' | 'appSecret' | 'token' | 'origin', unknown>>;
-    const origin = text(value.origin) ? { origin: value.origin } : {};
+    // An origin that is present but unreadable (corrupted state) binds to nothing: every send asks.
+    const origin = value.origin === undefined ? {} : { origin: text(value.origin) ? value.origin : 'invalid:' };
     if (value.kind === 'self-built' && text(value.appId) && text(value.appSecret)) {
       return { credentials: { kind: 'self-built', appId: value.appId, appSecret: value.appSecret }, ...origin };
     }
@@ -105,10 +106,16 @@ export class CredentialStore implements vscode.Disposable {
     await this.#secrets.store(this.#key, JSON.stringify({ ...credentials, origin }));
   }
 
-  /** Binds the stored credentials to another origin (after the user confirmed it). */
-  async bind(origin: string): Promise<void> {
-    const stored = await this.stored();
-    if (stored !== undefined) await this.set(stored.credentials, origin);
+  /**
+   * Binds a profile's stored credentials to another origin (after the user confirmed it), only
+   * if they are still `expected`: a profile switch or a new secret meanwhile binds nothing.
+   */
+  async bindFor(profileId: string, expected: Credentials, origin: string): Promise<void> {
+    const key = secretKeyOf(profileId);
+    const stored = parse(await this.#secrets.get(key));
+    if (stored === undefined || JSON.stringify(stored.credentials) !== JSON.stringify(expected)) return;
+    if (profileId === this.#profileId) this.#cached = Promise.resolve({ credentials: expected, origin });
+    await this.#secrets.store(key, JSON.stringify({ ...expected, origin }));
   }
 
   async clear(): Promise<void> {

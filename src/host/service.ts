@@ -6,18 +6,17 @@ import type { BulkOptions, BulkSummary } from '../core/bulk.ts';
 import { BADGE_PATH, BadgeClient } from '../core/client.ts';
 import { checkConnection } from '../core/connection.ts';
 import { toCurl, toHttpFile } from '../core/export.ts';
-import { DOMAIN_BASE_URLS, createTransport, originOf, resolveBaseUrl } from '../core/http.ts';
+import { createTransport, originOf, resolveBaseUrl } from '../core/http.ts';
 import type { Transport } from '../core/http.ts';
 import { formatMessage } from '../core/messages.ts';
 import { formatAttemptLine, formatResultLine, logField, outcomeFields, toCommandResult } from '../core/result.ts';
 import type { BadgeCommandResult } from '../core/result.ts';
-import { shapeRedactor } from '../core/redact.ts';
 import { validateBadge } from '../core/schema.ts';
 import { TOKEN_PATH, TokenManager } from '../core/token.ts';
 import type { BadgeBody, BadgeRequest, BadgeResult, ClientBadgeNum, Locale, UserIdType } from '../core/types.ts';
 import { VersionClock, versionKey } from '../core/versions.ts';
 import type { VersionStore } from '../core/versions.ts';
-import type { CredentialStore } from './credentials.ts';
+import type { CredentialStore, Credentials } from './credentials.ts';
 import { DEFAULT_PROFILE_ID } from './profiles.ts';
 import type { Profile, ProfileStore } from './profiles.ts';
 import { baseUrlOf, describeBaseUrlProblem, readSettings } from './settings.ts';
@@ -73,6 +72,8 @@ interface Core {
   client: BadgeClient;
   /** The origin of `baseUrl`: where this client sends the App Secret and tokens. */
   origin: string;
+  profileId: string;
+  credentials: Credentials;
   /** The origin the credentials are bound to; nothing goes over the network until it equals `origin`. */
   boundOrigin?: string;
   /** The user is being asked whether the credentials may go to `origin`. */
@@ -82,8 +83,6 @@ interface Core {
 type CoreProblem = 'no-credentials' | 'bad-settings' | 'untrusted-origin';
 type CoreOrProblem = { ok: true; core: Core } | { ok: false; error: CoreProblem; message: string };
 
-// Credentials stored before origins were remembered go to the official hosts without asking.
-const OFFICIAL_ORIGINS = new Set(Object.values(DOMAIN_BASE_URLS).map(originOf));
 
 const LAST_TARGET_KEY = 'feishuBadge.lastTarget';
 const HISTORY_KEY = 'feishuBadge.history';
@@ -253,7 +252,7 @@ export class BadgeService implements vscode.Disposable {
     if (!built.ok) return built;
     const { core } = built;
     if (core.boundOrigin === core.origin) return built;
-    core.confirming ??= this.#originConfirmed({ ...(core.boundOrigin === undefined ? {} : { origin: core.boundOrigin }) }, core.origin).finally(() => {
+    core.confirming ??= this.#originConfirmed(core).finally(() => {
       core.confirming = undefined;
     });
     if (await core.confirming) {
@@ -265,27 +264,32 @@ export class BadgeService implements vscode.Disposable {
 
   /**
    * Whether the credentials may go to `origin`: yes when they were stored for it; otherwise the
-   * user is asked (modal), and a yes binds them to it. Legacy credentials (no origin) go to the
-   * official hosts without asking.
+   * user is asked (modal), and a yes binds them to it (credentials stored before origins were
+   * remembered included).
    */
-  async #originConfirmed(stored: { origin?: string }, origin: string): Promise<boolean> {
-    if (stored.origin === origin) return true;
-    if (stored.origin === undefined && OFFICIAL_ORIGINS.has(origin)) {
-      await this.#credentials.bind(origin);
+  async #originConfirmed(core: Core): Promise<boolean> {
+    const { origin, profileId, credentials } = core;
+    const bound = core.boundOrigin;
+    const bind = async (): Promise<boolean> => {
+      // Bound for the profile that was asked about, and only if its credentials are still these.
+      await this.#credentials.bindFor(profileId, credentials, origin);
       return true;
-    }
+    };
+    // Credentials from before origins were remembered are asked about once too, even for the
+    // official hosts: older releases let a workspace choose the API base, so they may belong to
+    // another one (a private deployment) that the settings no longer show.
+    const profile = this.#profiles.list.find((p) => p.id === profileId)?.name ?? profileId;
     const send = vscode.l10n.t('Send to {0}', origin);
-    const detail = stored.origin === undefined
-      ? vscode.l10n.t('The credentials of profile "{0}" have not been used with {1} before. Feishu Badge will send the App Secret or token there. Continue only if you set this API base yourself.', this.#profiles.active.name, origin)
-      : vscode.l10n.t('The credentials of profile "{0}" were saved for {1}, but the API base is now {2}. Feishu Badge will send the App Secret or token there. Continue only if you changed this API base yourself.', this.#profiles.active.name, stored.origin, origin);
+    const detail = bound === undefined
+      ? vscode.l10n.t('The credentials of profile "{0}" have not been used with {1} before. Feishu Badge will send the App Secret or token there. Continue only if you set this API base yourself.', profile, origin)
+      : vscode.l10n.t('The credentials of profile "{0}" were saved for {1}, but the API base is now {2}. Feishu Badge will send the App Secret or token there. Continue only if you changed this API base yourself.', profile, bound, origin);
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Send your Feishu credentials to {0}?', origin), { modal: true, detail }, send);
     if (choice !== send) {
-      this.#log.warn(`not sent: credentials are bound to ${stored.origin ?? 'no origin'}, API base is ${origin}; not confirmed`);
+      this.#log.warn(`not sent: credentials are bound to ${bound ?? 'no origin'}, API base is ${origin}; not confirmed`);
       return false;
     }
-    await this.#credentials.bind(origin);
     this.#log.info(`credentials bound to ${origin} (confirmed)`);
-    return true;
+    return bind();
   }
 
   async #buildCore(): Promise<CoreOrProblem> {
@@ -315,7 +319,7 @@ export class BadgeService implements vscode.Disposable {
       retry: { maxAttempts: settings.maxRetries },
       onAttempt: (event) => this.#log.debug(formatAttemptLine(event)),
     });
-    const core: Core = { baseUrl: base.baseUrl, appId, transport, tokens, client, origin: originOf(base.baseUrl) };
+    const core: Core = { baseUrl: base.baseUrl, appId, transport, tokens, client, origin: originOf(base.baseUrl), profileId: profile.id, credentials };
     if (stored.origin !== undefined) core.boundOrigin = stored.origin;
     return { ok: true, core };
   }
@@ -357,7 +361,7 @@ export class BadgeService implements vscode.Disposable {
     this.#lastRequest = { baseUrl: core.core.baseUrl, request: result.request };
     await this.#remember(target);
     await this.#record(core.core, result);
-    const line = core.core.tokens.redact(formatResultLine('POST', BADGE_PATH, result));
+    const line = core.core.tokens.redactSecrets(formatResultLine('POST', BADGE_PATH, result));
     if (result.kind === 'success') this.#log.info(line);
     else this.#log.warn(line);
     const commandResult = toCommandResult(result);
@@ -367,15 +371,16 @@ export class BadgeService implements vscode.Disposable {
     const guidance = this.guidance(describeResult(result));
     if (guidance !== undefined) commandResult.guidance = guidance;
     // The last scrub before the result reaches people, the form and other extensions.
-    const event: SendEvent = core.core.tokens.redact({ result: commandResult, ...(guidance === undefined ? {} : { guidance }), ...target });
+    const event: SendEvent = { ...core.core.tokens.redact({ result: commandResult, ...(guidance === undefined ? {} : { guidance }) }), ...target };
     this.#sent.fire(event);
     return event;
   }
 
   /** Scrubs text with the active profile's secrets when its client was built, else by shape only. */
   #redact(text: string): string {
+    // Exports are the user's own request: only real secrets are removed, never look-alikes.
     const tokens = this.#tokensOf.get(this.#profiles.active.id);
-    return tokens === undefined ? shapeRedactor.text(text) : tokens.redact(text);
+    return tokens === undefined ? text : tokens.redactSecrets(text);
   }
 
   #badgeKey(core: Core, target: Target): string {
@@ -419,7 +424,9 @@ export class BadgeService implements vscode.Disposable {
   async bulk(items: readonly unknown[], options: Omit<BulkOptions, 'locale'>): Promise<BulkSummary | { error: CoreProblem; msg: string }> {
     const core = await this.#networkCore();
     if (!core.ok) return { error: core.error, msg: core.message };
-    const summary = core.core.tokens.redact(await runBulk(core.core.client, items, { ...options, locale: this.locale, defaultUserIdType: this.#settings.userIdType }));
+    const run = await runBulk(core.core.client, items, { ...options, locale: this.locale, defaultUserIdType: this.#settings.userIdType });
+    // The per-user answers are scrubbed once more; the user IDs are the caller's and stay as given.
+    const summary: BulkSummary = { ...run, results: run.results.map((item) => (item.result === undefined ? item : { ...item, result: core.core.tokens.redact(item.result) })) };
     for (const item of summary.results) {
       if (item.status !== 'ok' || item.result?.version === undefined) continue;
       const validation = validateBadge(items[item.index], { defaultUserIdType: this.#settings.userIdType });
@@ -446,7 +453,7 @@ export class BadgeService implements vscode.Disposable {
     }
     const failure = check.failure;
     const { response: _response, ...fields } = outcomeFields(failure);
-    this.#log.warn(core.core.tokens.redact(`POST ${check.stage === 'token' ? TOKEN_PATH : BADGE_PATH} connection failed: ${fields.httpStatus ?? '-'} code=${fields.code ?? '-'} logId=${logField(fields.logId ?? '-')} ${ms}ms`));
+    this.#log.warn(core.core.tokens.redactSecrets(`POST ${check.stage === 'token' ? TOKEN_PATH : BADGE_PATH} connection failed: ${fields.httpStatus ?? '-'} code=${fields.code ?? '-'} logId=${logField(fields.logId ?? '-')} ${ms}ms`));
     const result: ConnectionResult & { guidance?: Guidance } = { ok: false, stage: check.stage, guidance: guidanceFor(describeOutcome(failure), this.locale) };
     if (fields.error !== undefined) result.error = fields.error;
     if (fields.code !== undefined) result.code = fields.code;

@@ -64,3 +64,4 @@ export function describeBaseUrlProblem(problem: BaseUrlProblem, input: string): 
       return vscode.l10n.t('feishuBadge.customBaseUrl must not contain a user name or password.');
   }
 }
+

@@ -225,6 +225,99 @@ describe('stage says where a failure happened; error says what', () => {
   });
 });
 
+describe('what the scrub must not break', () => {
+  const server = useFeishuServer();
+
+  test('the request as the caller wrote it is kept: IDs and extra that look like tokens are not rewritten', async () => {
+    const core = makeCore(server);
+    const userId = 'a-20240101employee42';
+    const extra = '{"build":"t-2024-release-candidate-1","sig":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"}';
+    const result = await core.client.setBadge(badge({ user_id: userId, user_id_type: 'user_id', extra }));
+    assert.equal(result.request.body.user_id, userId);
+    assert.equal(result.request.body.extra, extra);
+    assert.equal((server.badgeRequests()[0]?.body as { user_id: string }).user_id, userId);
+  });
+
+  test('a server choosing an ordinary word as its token cannot break results', async () => {
+    for (const token of ['success', 'retries', 'request', 'version']) {
+      server.reset();
+      server.inject({ type: 'status', status: 200, body: JSON.stringify({ code: 0, msg: 'ok', tenant_access_token: token, expire: 7200 }) }, { route: 'token' });
+      const core = makeCore(server, { retry: { maxAttempts: 1 } });
+      const result = await core.client.setBadge(badge());
+      // Such a token is used, but never searched for by the scrub: the result keeps its shape.
+      assert.ok(Array.isArray(result.retries) && typeof result.version === 'string' && result.request.body.user_id === USER, JSON.stringify(result));
+      assert.doesNotThrow(() => formatResultLine('POST', '/x', result));
+      assert.doesNotThrow(() => toCommandResult(result));
+    }
+  });
+
+  test('a secret nested deeper than the scrub walks is dropped, not passed on', async () => {
+    let nested: unknown = { auth: 'Bearer PLACEHOLDER', secret: SANDBOX_APP.appSecret };
+    for (let i = 0; i < 40; i++) nested = { n: nested };
+    server.inject({ type: 'status', status: 400, body: JSON.stringify({ code: 400, msg: 'bad', data: nested }) }, { route: 'badge' });
+    const core = makeCore(server, { retry: { maxAttempts: 1 } });
+    const result = await core.client.setBadge(badge());
+    assert.equal(result.kind, 'api-error');
+    assert.ok(!JSON.stringify(toCommandResult(result)).includes(SANDBOX_APP.appSecret));
+  });
+
+  test('a secret at the snippet cut is scrubbed before the cut', async () => {
+    const body = `${'x'.repeat(190)}${SANDBOX_APP.appSecret} trailing`;
+    server.inject({ type: 'status', status: 502, body, contentType: 'text/plain' }, { route: 'badge' });
+    const core = makeCore(server, { retry: { maxAttempts: 1 } });
+    const result = await core.client.setBadge(badge());
+    assert.ok(result.kind === 'invalid-response');
+    assert.ok(result.snippet.length <= 200);
+    assert.ok(!result.snippet.includes(SANDBOX_APP.appSecret.slice(0, 10)), result.snippet);
+  });
+
+  test('the redirect guidance never suggests a plain-http base a user could not use', () => {
+    const guidance = guidanceFor({ kind: 'invalid-response', httpStatus: 302, redirectOrigin: 'http://open.feishu.cn' }, 'en');
+    assert.ok(!guidance.steps.some((step) => step.includes('customBaseUrl to http://open.feishu.cn')), JSON.stringify(guidance));
+    assert.ok(guidance.steps.some((step) => /not https/.test(step)));
+    const loopback = guidanceFor({ kind: 'invalid-response', httpStatus: 302, redirectOrigin: 'http://127.0.0.1:8080' }, 'zh-cn');
+    assert.ok(loopback.steps.some((step) => step.includes('http://127.0.0.1:8080')));
+  });
+});
+
+describe('bounded bodies', () => {
+  test('an endless body is cut at 1 MiB, and a trickling one stops being read at the timeout', async (t) => {
+    const { createServer: createHttpServer } = await import('node:http');
+    let written = 0;
+    const endless = createHttpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = (): void => {
+        while (!res.destroyed && res.write(chunk)) written += chunk.length;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      if (req.url?.includes('trickle')) {
+        const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), 20);
+        res.on('close', () => clearInterval(timer));
+      } else pump();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      endless.closeAllConnections();
+      endless.close();
+    });
+    const address = endless.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    const { createTransport } = await import('../../src/core/http.ts');
+    const transport = createTransport({ baseUrl: url, timeoutMs: 2_000 });
+    const big = await transport.post('/big', {});
+    assert.ok(big.kind === 'invalid-response' && /over 1048576 bytes/.test(big.snippet), JSON.stringify(big).slice(0, 200));
+    const writtenAtCut = written;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(written - writtenAtCut < 4 * 1024 * 1024, `the server kept streaming after the cut: ${written - writtenAtCut} bytes`);
+    const slow = createTransport({ baseUrl: url, timeoutMs: 300 });
+    const started = Date.now();
+    const trickle = await slow.post('/trickle', {});
+    assert.equal(trickle.kind === 'network' && trickle.reason, 'timeout');
+    assert.ok(Date.now() - started < 2_000);
+  });
+});
+
 describe('scrubbing and escaping', () => {
   test('Redactor replaces known secrets, token shapes and JWTs, and leaves ordinary text alone', () => {
     const redactor = new Redactor(['my-app-secret-value']);
@@ -248,6 +341,11 @@ describe('scrubbing and escaping', () => {
       assert.ok(!result.ok && !result.input.includes('hunter2pass') && !result.input.includes('user:'), JSON.stringify(result));
     }
     assert.equal(displayableBaseUrl('https://a:b@host/path?q'), 'https://host/path?q');
+    // A password holding '?', '#' or '/' ends the authority for a URL parser, not for a person.
+    for (const input of ['https://admin:s3cr?t@proxy.corp.example/', 'https://admin:pa#ss@h/', 'https://admin:pa/ss@h/', 'http://admin:hunter2x?@10.0.0.5/']) {
+      const result = resolveBaseUrl('custom', input);
+      assert.ok(!result.ok && !/s3cr|pa#ss|pa\/ss|hunter2x/.test(result.input), JSON.stringify(result));
+    }
     assert.equal(displayableBaseUrl('https://host/\r\nx'), 'https://host/\\u000d\\u000ax');
   });
 
