@@ -4,12 +4,19 @@
 // headless Chromium, test/webview) and `integration` (the real VS Code extension host, see
 // test/integration/runTest.ts). Pass suite names to run a subset,
 // e.g. `node test/run.ts unit`.
+// Nothing waits silently: before the webview and e2e suites start, what they need is provisioned
+// here, once, with its own bound (FEISHU_BADGE_PROVISION_TIMEOUT_MS, default 30 minutes) and its
+// progress printed, so their hooks only locate it; each test file runs in its own process with a
+// per-test/per-hook timeout, an idle bound (nothing reported for 2 minutes) and a whole-file bound
+// (test/support/runFiles.ts), each a failure naming the file. Children get the environment without
+// the outer npm's npm_* variables (test/support/cleanEnv.ts).
 import { spawnSync } from 'node:child_process';
-import { run } from 'node:test';
-import { spec } from 'node:test/reporters';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { within } from './support/bounded.ts';
+import { cleanChildEnv } from './support/cleanEnv.ts';
+import { runTestFiles } from './support/runFiles.ts';
 
 interface Totals {
   passed: number;
@@ -26,29 +33,44 @@ function testFiles(dir: string): string[] {
     .map((file) => join(root, dir, file));
 }
 
-async function runNodeSuite(files: string[], totals: Totals): Promise<void> {
-  const stream = run({ files, concurrency: 2, timeout: 60_000 });
-  stream.on('test:pass', (event) => {
-    // Only leaf tests count; suites (describe) report as tests with children too.
-    if (event.details.type !== 'suite') {
-      if (event.skip !== undefined || event.todo !== undefined) totals.skipped++;
-      else totals.passed++;
-    }
+const repo = join(root, '..');
+const MINUTE = 60_000;
+const PROVISION_TIMEOUT_MS = Number(process.env['FEISHU_BADGE_PROVISION_TIMEOUT_MS'] ?? 30 * MINUTE);
+/** A test file that reports nothing for this long is stopped: a hang becomes a failure within two minutes. */
+const IDLE_TIMEOUT_MS = 2 * MINUTE;
+
+async function runNodeSuite(files: string[], totals: Totals, fileTimeoutMs = 5 * MINUTE): Promise<void> {
+  const counts = await runTestFiles(files, {
+    concurrency: 2,
+    testTimeoutMs: MINUTE,
+    idleTimeoutMs: IDLE_TIMEOUT_MS,
+    fileTimeoutMs,
+    env: cleanChildEnv(),
+    root: repo,
   });
-  stream.on('test:fail', (event) => {
-    if (event.details.type !== 'suite') totals.failed++;
-  });
-  await new Promise<void>((resolve, reject) => {
-    const out = stream.compose(spec);
-    out.on('data', (chunk: string | Buffer) => process.stdout.write(chunk));
-    out.on('end', resolve);
-    out.on('error', reject);
-  });
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+}
+
+/**
+ * Provisions what a suite needs before its files start (their hooks only locate it). Bounded; a
+ * failure is counted and named, and the suite still runs (its files then fail saying what is missing).
+ */
+async function provisionFor(suite: string, what: string, totals: Totals, action: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+  const started = performance.now();
+  try {
+    await within(`provisioning ${what} for the ${suite} suite`, PROVISION_TIMEOUT_MS, (_step, signal) => action(signal));
+  } catch (error) {
+    totals.failed++;
+    const ms = (performance.now() - started).toFixed(0);
+    console.log(`✖ provisioning ${what} for the ${suite} suite (${ms}ms)\n  ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function runCommand(name: string, command: string, args: string[], totals: Totals): void {
   const started = performance.now();
-  const result = spawnSync(command, args, { cwd: join(root, '..'), encoding: 'utf8', shell: false });
+  const result = spawnSync(command, args, { cwd: repo, encoding: 'utf8', shell: false, env: cleanChildEnv(), timeout: 5 * MINUTE });
   const ms = (performance.now() - started).toFixed(0);
   if (result.status === 0) {
     totals.passed++;
@@ -68,8 +90,17 @@ const suites: Record<string, (totals: Totals) => Promise<void>> = {
     runCommand('lint, including the layering rule (eslint .)', bin('eslint'), ['.'], totals);
   },
   unit: (totals) => runNodeSuite(testFiles('unit'), totals),
-  webview: (totals) => runNodeSuite(testFiles('webview'), totals),
-  e2e: (totals) => runNodeSuite(testFiles('e2e'), totals),
+  webview: async (totals) => {
+    const { ensureSystemPackages } = await import('./integration/provision.ts');
+    await provisionFor('webview', 'Chromium (apt, when root)', totals, (signal) => ensureSystemPackages((line) => console.log(line), { signal }));
+    await runNodeSuite(testFiles('webview'), totals);
+  },
+  e2e: async (totals) => {
+    const { provision } = await import('./integration/provision.ts');
+    await provisionFor('e2e', 'Chromium and code-server', totals, (signal) => provision((line) => console.log(line), { signal }));
+    // One file: setup (bounded at two minutes) and four workbench tests (a minute each at most).
+    await runNodeSuite(testFiles('e2e'), totals, 10 * MINUTE);
+  },
   integration: async (totals) => {
     // Loaded on demand: it pulls in esbuild, test-electron and playwright-core.
     const { runIntegration } = await import('./integration/runTest.ts');

@@ -3,6 +3,8 @@
 // inside the actual webview; the local Feishu-like server (in this process) checks what arrived.
 // Screenshots (dark and light, a success and an error) go to .test-runs/screenshots, or to docs/
 // with UPDATE_SCREENSHOTS=1.
+// The setup hook only locates code-server and Chromium (test/run.ts provisions them before this
+// suite starts) and is bounded: it fails within SETUP_MS naming the step it was waiting for.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,11 +12,18 @@ import { join } from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { guidanceFor } from '../../src/core/catalog.ts';
 import { closeBrowser, launchBrowser } from '../integration/codeServer.ts';
-import { repoRoot } from '../integration/provision.ts';
+import { cacheRoot, locateProvisioned, repoRoot } from '../integration/provision.ts';
+import { HOOK_TIMEOUT_MS, within } from '../support/bounded.ts';
 import { startSandbox } from '../sandbox/sandbox.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 
 const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(repoRoot, 'docs') : join(repoRoot, '.test-runs', 'screenshots');
+/** The setup hook's own bound (node's hook timeout, HOOK_TIMEOUT_MS, is the backstop). */
+const SETUP_MS = 100_000;
+
+// Killed by test/run.ts's file watchdog (SIGTERM): exit through the 'exit' handlers, which take
+// code-server's process group and Chromium along.
+process.once('SIGTERM', () => process.exit(143));
 
 describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
   let sandbox: Sandbox;
@@ -23,26 +32,41 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
   let form: Frame;
 
   before(async () => {
-    sandbox = await startSandbox({ log: () => undefined });
-    context = await launchBrowser({
-      chromium: sandbox.provisioned.chromium,
-      profileDir: join(sandbox.dir, 'chromium'),
-      env: sandbox.session.env,
-      viewport: { width: 1280, height: 1000 },
+    await within('e2e setup (sandbox, Chromium, workbench)', SETUP_MS, async (step, signal) => {
+      step('locating the provisioned code-server and Chromium');
+      const provisioned = locateProvisioned();
+      if (provisioned === undefined) {
+        throw new Error(
+          `code-server and Chromium are not provisioned in ${cacheRoot()}: \`node test/run.ts e2e\` (and \`npm test\`) provision them before ` +
+            'this suite starts; or run `npm run provision` once.',
+        );
+      }
+      sandbox = await startSandbox({ log: () => undefined, provisioned, step, signal });
+      step('launching Chromium');
+      context = await launchBrowser({
+        chromium: sandbox.provisioned.chromium,
+        profileDir: join(sandbox.dir, 'chromium'),
+        env: sandbox.session.env,
+        viewport: { width: 1280, height: 1000 },
+        timeoutMs: 30_000,
+      });
+      page = context.pages()[0] ?? (await context.newPage());
+      setTheme('Default Dark Modern');
+      step(`loading the workbench (${sandbox.url})`);
+      await page.goto(sandbox.url, { timeout: 60_000 });
+      step('waiting for the workbench (dark theme, status bar)');
+      await page.locator('.monaco-workbench.vs-dark .part.statusbar').waitFor({ state: 'visible', timeout: 90_000 });
+      // The extension's contributions are in once its activity-bar entry shows.
+      step("waiting for the extension's activity-bar entry");
+      await page.locator('.part.activitybar .action-item a[aria-label^="Feishu Badge"]').first().waitFor({ timeout: 60_000 });
+      mkdirSync(SHOTS, { recursive: true });
     });
-    page = context.pages()[0] ?? (await context.newPage());
-    setTheme('Default Dark Modern');
-    await page.goto(sandbox.url, { timeout: 60_000 });
-    await page.locator('.monaco-workbench.vs-dark .part.statusbar').waitFor({ state: 'visible', timeout: 90_000 });
-    // The extension's contributions are in once its activity-bar entry shows.
-    await page.locator('.part.activitybar .action-item a[aria-label^="Feishu Badge"]').first().waitFor({ timeout: 60_000 });
-    mkdirSync(SHOTS, { recursive: true });
-  });
+  }, { timeout: HOOK_TIMEOUT_MS });
 
   after(async () => {
     await closeBrowser(context);
     await sandbox?.stop();
-  });
+  }, { timeout: 30_000 });
 
   function setTheme(theme: string): void {
     const settingsFile = join(sandbox.dir, 'ud', 'User', 'settings.json');

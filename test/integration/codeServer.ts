@@ -11,6 +11,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import type { Provisioned } from './provision.ts';
+import { cleanChildEnv } from '../support/cleanEnv.ts';
 
 /** Flags from the notes: without the networking ones Chromium keeps trying to reach the outside. */
 export const CHROMIUM_ARGS = [
@@ -69,23 +70,25 @@ export interface Session {
   env: NodeJS.ProcessEnv;
 }
 
-/** HOME, XDG_* and TMPDIR inside `dir`, so nothing is written to the real home or /tmp. */
+/**
+ * The environment for code-server and Chromium: the clean one (test/support/cleanEnv.ts: none of
+ * an outer npm's npm_* variables), without a parent VS Code's variables, with HOME, XDG_* and
+ * TMPDIR inside `dir` (so nothing is written to the real home or /tmp) and `node` first on PATH.
+ */
 export function sessionEnv(dir: string, node: string): Session {
   const paths = { HOME: 'h', XDG_CONFIG_HOME: 'c', XDG_DATA_HOME: 'd', XDG_CACHE_HOME: 'k', XDG_STATE_HOME: 's', TMPDIR: 't' };
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
+  const overrides: NodeJS.ProcessEnv = { PATH: [dirname(node), process.env['PATH'] ?? ''].join(delimiter) };
+  for (const name of Object.keys(process.env)) {
     // A parent VS Code (integrated terminal, debug session) leaks variables that would make
     // code-server talk to it instead of starting its own server.
-    if (name.startsWith('VSCODE_') || name === 'ELECTRON_RUN_AS_NODE') continue;
-    env[name] = value;
+    if (name.startsWith('VSCODE_') || name === 'ELECTRON_RUN_AS_NODE') overrides[name] = undefined;
   }
   for (const [name, sub] of Object.entries(paths)) {
     const path = join(dir, sub);
     mkdirSync(path, { recursive: true });
-    env[name] = path;
+    overrides[name] = path;
   }
-  env['PATH'] = [dirname(node), process.env['PATH'] ?? ''].join(delimiter);
-  return { dir, env };
+  return { dir, env: cleanChildEnv(process.env, overrides) };
 }
 
 export function freePort(): Promise<number> {
@@ -179,7 +182,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   try {
     child = spawn(options.provisioned.node, args, {
       cwd: options.session.dir,
-      env: options.session.env,
+      env: cleanChildEnv(options.session.env), // sessionEnv() is clean already; so is any other
       stdio: ['ignore', log, log],
       detached: true, // its own process group, killed as a whole
     });
@@ -187,7 +190,15 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     closeSync(log);
   }
   const url = `http://127.0.0.1:${port}`;
-  const stop = (): Promise<void> => killGroup(child);
+  // If this process ends without stop() (a test file killed by its watchdog), take the group along.
+  const onExit = (): void => {
+    if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+  };
+  process.once('exit', onExit);
+  const stop = async (): Promise<void> => {
+    process.removeListener('exit', onExit);
+    await killGroup(child);
+  };
   try {
     await waitForHealthz(url, child, options.readyTimeoutMs ?? 60_000);
   } catch (error) {
@@ -221,18 +232,25 @@ export interface BrowserOptions {
   profileDir: string;
   env: NodeJS.ProcessEnv;
   viewport?: { width: number; height: number };
+  /** How long the launch may take (default 60 s). */
+  timeoutMs?: number;
 }
 
 export async function launchBrowser(options: BrowserOptions): Promise<BrowserContext> {
   mkdirSync(options.profileDir, { recursive: true });
-  return chromium.launchPersistentContext(options.profileDir, {
-    executablePath: options.chromium,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    env: options.env as Record<string, string>,
-    viewport: options.viewport ?? { width: 1280, height: 800 },
-    timeout: 60_000,
-  });
+  try {
+    return await chromium.launchPersistentContext(options.profileDir, {
+      executablePath: options.chromium,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      // Normally sessionEnv()'s, already clean; cleaned again for callers that pass their own.
+      env: cleanChildEnv(options.env) as Record<string, string>,
+      viewport: options.viewport ?? { width: 1280, height: 800 },
+      timeout: options.timeoutMs ?? 60_000,
+    });
+  } catch (error) {
+    throw new Error(`Chromium (${options.chromium}) did not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }
 
 /** Closes a browser context but never waits more than `ms`. */

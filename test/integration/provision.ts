@@ -6,13 +6,20 @@
 //     `${XDG_CACHE_HOME:-~/.cache}/feishu-badge/code-server-<version>-node<version>`, built with
 //     the project's Node 24 (node_modules/.bin/node) first on PATH and its headers as nodedir.
 // A marker file is written only after a verified install, so a half install is redone.
-// Usable as a module (`provision()`, `locateProvisioned()`) and as a CLI:
+// Installing takes one cross-process lock (`<cache>/provision.lock`, the owner's pid inside) for
+// apt and for code-server alike, so suite files or runs starting at once install once: whoever
+// gets the lock re-checks what is still missing. Waiting for it is bounded
+// (FEISHU_BADGE_LOCK_WAIT_MS, default 25 minutes) and fails with a ProvisionLockTimeoutError that
+// names the holder and what it was doing. Every child (apt-get, npm, code-server) gets the
+// environment without the outer npm's npm_* variables (test/support/cleanEnv.ts).
+// Usable as a module (`provision()`, `ensureSystemPackages()`, `locateProvisioned()`) and as a CLI:
 //   node test/integration/provision.ts
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cleanChildEnv } from '../support/cleanEnv.ts';
 import { isMainModule } from '../support/isMain.ts';
 
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -26,7 +33,10 @@ const BUILD_TOOLS: Array<{ command: string; debianPackage: string }> = [
 const MARKER = '.feishu-badge-provisioned.json';
 const INSTALL_TIMEOUT_MS = Number(process.env['FEISHU_BADGE_INSTALL_TIMEOUT_MS'] ?? 20 * 60_000);
 const APT_TIMEOUT_MS = 15 * 60_000;
-const LOCK_WAIT_MS = 25 * 60_000;
+/** apt-get waits this long for another apt/dpkg (outside this project's lock) to finish. */
+const DPKG_LOCK_WAIT_S = 300;
+const LOCK_WAIT_MS = Number(process.env['FEISHU_BADGE_LOCK_WAIT_MS'] ?? 25 * 60_000);
+const LOCK_NAME = 'provision';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -41,6 +51,16 @@ export interface Provisioned {
 }
 
 type Log = (line: string) => void;
+
+export interface ProvisionOptions {
+  /** Aborting stops a running install (its process group is killed) or the wait for the lock. */
+  signal?: AbortSignal;
+}
+
+/** The provisioning lock was held by another live process for longer than the wait allows. */
+export class ProvisionLockTimeoutError extends Error {
+  override name = 'ProvisionLockTimeoutError';
+}
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
@@ -61,7 +81,7 @@ export function projectNode(): { bin: string; version: string } {
   if (realpathSync(process.execPath) === bin) {
     version = process.versions.node;
   } else {
-    const result = spawnSync(bin, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(bin, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 30_000, env: cleanChildEnv() });
     version = result.stdout.trim();
     if (result.status !== 0 || !/^\d+\.\d+\.\d+$/.test(version)) {
       throw new Error(`cannot run ${bin}: ${result.stderr || result.error?.message || `exit ${result.status}`}`);
@@ -109,25 +129,33 @@ function isRoot(): boolean {
 }
 
 function hasCommand(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore', env: cleanChildEnv(), timeout: 30_000 }).status === 0;
 }
 
 function debianPackageInstalled(name: string): boolean {
-  const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+  const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8', env: cleanChildEnv(), timeout: 30_000 });
   return result.status === 0 && result.stdout.trim() === 'install ok installed';
 }
 
-/** Runs a command with a hard timeout; output goes to `logFile` (appended) or is inherited. */
+/**
+ * Runs a command in its own process group with a hard timeout (and `signal`), killing the whole
+ * group when either fires; output goes to `logFile` (appended) or is inherited. The environment
+ * is `options.env` or the clean one (no inherited npm_* variables).
+ */
 function runBounded(
   command: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; logFile?: string },
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; logFile?: string; signal?: AbortSignal },
 ): Promise<{ code: number | null; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
+    if (options.signal?.aborted === true) {
+      reject(options.signal.reason);
+      return;
+    }
     const out = options.logFile === undefined ? undefined : createWriteStream(options.logFile, { flags: 'a' });
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: options.env ?? cleanChildEnv(),
       stdio: ['ignore', out === undefined ? 'inherit' : 'pipe', out === undefined ? 'inherit' : 'pipe'],
       detached: true,
     });
@@ -136,22 +164,33 @@ function runBounded(
       child.stderr?.pipe(out, { end: false });
     }
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const killGroup = (): void => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
       } catch {
         // already gone
       }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
     }, options.timeoutMs);
-    child.once('error', (error) => {
+    options.signal?.addEventListener('abort', killGroup, { once: true });
+    const done = (): void => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', killGroup);
+    };
+    child.once('error', (error) => {
+      done();
       out?.end();
       reject(error);
     });
     child.once('close', (code) => {
-      clearTimeout(timer);
-      if (out === undefined) resolve({ code, timedOut });
+      done();
+      if (options.signal?.aborted === true) {
+        out?.end();
+        reject(options.signal.reason);
+      } else if (out === undefined) resolve({ code, timedOut });
       else out.end(() => resolve({ code, timedOut }));
     });
   });
@@ -165,23 +204,9 @@ function tail(file: string, lines: number): string {
   }
 }
 
-/**
- * Debian `chromium` and `libkrb5-dev` (and a C++ toolchain), installed with apt when root.
- * Exported for suites that only need Chromium (e.g. the webview tests): `await ensureSystemPackages()`.
- */
-export async function ensureSystemPackages(log: Log = (line) => console.log(line)): Promise<void> {
-  return ensureDebianPackages(log);
-}
-
-async function ensureDebianPackages(log: Log): Promise<void> {
-  const started = performance.now();
-  if (!hasCommand('dpkg-query') || !hasCommand('apt-get')) {
-    // Not Debian: nothing to install with apt; Chromium must be there (or FEISHU_BADGE_CHROMIUM),
-    // and the code-server install needs the Kerberos (gssapi) headers and a C++ toolchain.
-    if (chromiumPath() === undefined) throw new Error('no Chromium found: install it, or set FEISHU_BADGE_CHROMIUM to its binary');
-    log('[provision] not a Debian system: skipping apt (code-server\'s install needs gssapi headers, make, g++ and python3)');
-    return;
-  }
+/** What apt still has to install (Debian only); `undefined` when this is not a Debian system. */
+function missingDebianPackages(): string[] | undefined {
+  if (!hasCommand('dpkg-query') || !hasCommand('apt-get')) return undefined;
   const missing: string[] = [];
   for (const name of DEBIAN_PACKAGES) {
     if (name === 'chromium' && chromiumPath() !== undefined) continue;
@@ -190,21 +215,56 @@ async function ensureDebianPackages(log: Log): Promise<void> {
   for (const tool of BUILD_TOOLS) {
     if (!hasCommand(tool.command)) missing.push(tool.debianPackage);
   }
+  return missing;
+}
+
+/**
+ * Debian `chromium` and `libkrb5-dev` (and a C++ toolchain), installed with apt when root, under
+ * the provisioning lock (re-checked once the lock is held: another process may have installed
+ * them meanwhile). Exported for suites that only need Chromium (test/run.ts calls it before the
+ * webview suite): `await ensureSystemPackages()`.
+ */
+export async function ensureSystemPackages(log: Log = (line) => console.log(line), options: ProvisionOptions = {}): Promise<void> {
+  const started = performance.now();
+  const missing = missingDebianPackages();
+  if (missing === undefined) {
+    // Not Debian: nothing to install with apt; Chromium must be there (or FEISHU_BADGE_CHROMIUM),
+    // and the code-server install needs the Kerberos (gssapi) headers and a C++ toolchain.
+    if (chromiumPath() === undefined) throw new Error('no Chromium found: install it, or set FEISHU_BADGE_CHROMIUM to its binary');
+    log("[provision] not a Debian system: skipping apt (code-server's install needs gssapi headers, make, g++ and python3)");
+    return;
+  }
   if (missing.length === 0) {
     log(`[provision] system packages present: ${DEBIAN_PACKAGES.join(', ')} (${seconds(performance.now() - started)})`);
     return;
   }
-  if (!isRoot()) {
-    throw new Error(`missing Debian packages: ${missing.join(', ')}. Install them once with: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+  if (!isRoot()) throw notRootError(missing);
+  await withLock(`apt-get install ${missing.join(' ')}`, log, options.signal, () => installDebianPackages(log, options.signal));
+}
+
+function notRootError(missing: string[]): Error {
+  return new Error(`missing Debian packages: ${missing.join(', ')}. Install them once with: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+}
+
+/** Installs what is missing now; call with the provisioning lock held. */
+async function installDebianPackages(log: Log, signal: AbortSignal | undefined): Promise<void> {
+  const started = performance.now();
+  const missing = missingDebianPackages() ?? [];
+  if (missing.length === 0) {
+    log(`[provision] system packages present (installed by another run meanwhile): ${DEBIAN_PACKAGES.join(', ')}`);
+    return;
   }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!isRoot()) throw notRootError(missing);
+  const env = cleanChildEnv(process.env, { DEBIAN_FRONTEND: 'noninteractive' });
   log(`[provision] apt-get install ${missing.join(' ')} ...`);
   const logFile = join(cacheRoot(), 'apt.log');
   mkdirSync(cacheRoot(), { recursive: true });
-  const update = await runBounded('apt-get', ['update'], { env, timeoutMs: APT_TIMEOUT_MS, logFile });
-  if (update.code !== 0) throw new Error(`apt-get update failed (${update.timedOut ? 'timed out' : `exit ${update.code}`}):\n${tail(logFile, 30)}`);
-  const install = await runBounded('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, timeoutMs: APT_TIMEOUT_MS, logFile });
-  if (install.code !== 0) throw new Error(`apt-get install failed (${install.timedOut ? 'timed out' : `exit ${install.code}`}):\n${tail(logFile, 30)}`);
+  // Another apt/dpkg on the machine (outside this project's lock): wait for it, bounded.
+  const dpkgLock = ['-o', `DPkg::Lock::Timeout=${DPKG_LOCK_WAIT_S}`];
+  const update = await runBounded('apt-get', [...dpkgLock, 'update'], { env, timeoutMs: APT_TIMEOUT_MS, logFile, signal });
+  if (update.code !== 0) throw new Error(`apt-get update failed (${update.timedOut ? `timed out after ${seconds(APT_TIMEOUT_MS)}` : `exit ${update.code}`}):\n${tail(logFile, 30)}`);
+  const install = await runBounded('apt-get', [...dpkgLock, 'install', '-y', '--no-install-recommends', ...missing], { env, timeoutMs: APT_TIMEOUT_MS, logFile, signal });
+  if (install.code !== 0) throw new Error(`apt-get install failed (${install.timedOut ? `timed out after ${seconds(APT_TIMEOUT_MS)}` : `exit ${install.code}`}):\n${tail(logFile, 30)}`);
   log(`[provision] apt-get installed ${missing.join(', ')} in ${seconds(performance.now() - started)}`);
 }
 
@@ -223,7 +283,7 @@ function headersMatch(dir: string, version: string): boolean {
  * node_modules/node/node_modules/node-<platform>-<arch>; some install histories drop it, so
  * fall back to fetching that same npm package into the cache.
  */
-async function ensureNodeHeaders(node: { bin: string; version: string }, log: Log): Promise<string> {
+async function ensureNodeHeaders(node: { bin: string; version: string }, log: Log, signal: AbortSignal | undefined): Promise<string> {
   const pkg = `node-${process.platform}-${process.arch}`;
   const candidates = [
     join(repoRoot, 'node_modules', 'node', 'node_modules', pkg),
@@ -243,8 +303,10 @@ async function ensureNodeHeaders(node: { bin: string; version: string }, log: Lo
   const logFile = join(dir, 'install.log');
   const result = await runBounded('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `${pkg}@${node.version}`], {
     cwd: dir,
+    env: cleanChildEnv(process.env, { PATH: [dirname(node.bin), process.env['PATH'] ?? ''].join(delimiter) }),
     timeoutMs: INSTALL_TIMEOUT_MS,
     logFile,
+    signal,
   });
   if (result.code !== 0 || !headersMatch(nodedir, node.version)) {
     throw new Error(`could not fetch Node headers (${pkg}@${node.version}):\n${tail(logFile, 30)}`);
@@ -253,56 +315,73 @@ async function ensureNodeHeaders(node: { bin: string; version: string }, log: Lo
   return nodedir;
 }
 
-function tryLock(lock: string): boolean {
+function tryLock(lock: string, what: string): boolean {
   try {
     mkdirSync(lock);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
+  writeFileSync(join(lock, 'what'), what);
   writeFileSync(join(lock, 'pid'), String(process.pid));
   return true;
 }
 
-function lockOwnerAlive(lock: string): { owner: number; alive: boolean } {
+function lockOwner(lock: string): { owner: number; alive: boolean; what: string } {
+  let what = 'unknown';
+  try {
+    what = readFileSync(join(lock, 'what'), 'utf8');
+  } catch {
+    // not written yet, or an older lock
+  }
   let owner = Number.NaN;
   try {
     owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
   } catch {
     // The owner may be between mkdir and writing its pid; a pid-less lock older than a minute is stale.
     try {
-      return { owner, alive: Date.now() - statSync(lock).mtimeMs < 60_000 };
+      return { owner, what, alive: Date.now() - statSync(lock).mtimeMs < 60_000 };
     } catch {
-      return { owner, alive: false };
+      return { owner, what, alive: false };
     }
   }
-  if (!Number.isInteger(owner) || owner <= 0) return { owner, alive: false };
+  if (!Number.isInteger(owner) || owner <= 0) return { owner, what, alive: false };
   try {
     process.kill(owner, 0);
-    return { owner, alive: true };
+    return { owner, what, alive: true };
   } catch (error) {
-    return { owner, alive: (error as NodeJS.ErrnoException).code === 'EPERM' };
+    return { owner, what, alive: (error as NodeJS.ErrnoException).code === 'EPERM' };
   }
 }
 
-/** A cross-process lock (a directory holding the owner's pid); stale locks of dead owners are taken over. */
-async function withLock<T>(name: string, log: Log, action: () => Promise<T>): Promise<T> {
-  const lock = join(cacheRoot(), `${name}.lock`);
+/**
+ * The one cross-process provisioning lock (a directory holding the owner's pid and what it is
+ * doing); a stale lock of a dead owner is taken over. Waiting is bounded by `waitMs`, then a
+ * ProvisionLockTimeoutError names the holder. Not re-entrant: callers take it once.
+ */
+export async function withLock<T>(what: string, log: Log, signal: AbortSignal | undefined, action: () => Promise<T>, waitMs = LOCK_WAIT_MS): Promise<T> {
+  const lock = join(cacheRoot(), `${LOCK_NAME}.lock`);
   mkdirSync(cacheRoot(), { recursive: true });
-  const deadline = Date.now() + LOCK_WAIT_MS;
+  const started = Date.now();
   let announced = false;
-  while (!tryLock(lock)) {
-    const { owner, alive } = lockOwnerAlive(lock);
+  while (!tryLock(lock, what)) {
+    if (signal?.aborted === true) throw signal.reason;
+    const { owner, alive, what: doing } = lockOwner(lock);
     if (!alive) {
       rmSync(lock, { recursive: true, force: true });
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock} (held by pid ${owner})`);
+    if (Date.now() - started > waitMs) {
+      throw new ProvisionLockTimeoutError(
+        `waited ${seconds(Date.now() - started)} for the provisioning lock ${lock} to do "${what}"; it is still held by pid ${owner} (${doing}). ` +
+          'If that process is not provisioning, remove the folder; FEISHU_BADGE_LOCK_WAIT_MS sets the wait.',
+      );
+    }
     if (!announced) {
-      log(`[provision] waiting for another provisioning run (pid ${owner}) ...`);
+      log(`[provision] waiting for another provisioning run (pid ${owner}: ${doing}) ...`);
       announced = true;
     }
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Math.max(50, waitMs / 10))));
   }
   try {
     return await action();
@@ -311,8 +390,25 @@ async function withLock<T>(name: string, log: Log, action: () => Promise<T>): Pr
   }
 }
 
-async function installCodeServer(node: { bin: string; version: string }, dir: string, log: Log): Promise<void> {
-  const nodedir = await ensureNodeHeaders(node, log);
+/**
+ * The environment for `npm install code-server`: the clean one (none of the outer npm's npm_*
+ * variables: code-server's postinstall reads the Node version from npm_config_user_agent) with
+ * the project's Node first on PATH and its headers as nodedir.
+ */
+export function codeServerInstallEnv(nodeBin: string, nodedir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return cleanChildEnv(base, {
+    PATH: [dirname(nodeBin), base['PATH'] ?? ''].join(delimiter),
+    // ~/.npmrc may point nodedir at another Node's headers (e.g. /usr for Node 20); the
+    // environment wins over the user config.
+    npm_config_nodedir: nodedir,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  });
+}
+
+async function installCodeServer(node: { bin: string; version: string }, dir: string, log: Log, signal: AbortSignal | undefined): Promise<void> {
+  const nodedir = await ensureNodeHeaders(node, log, signal);
   const started = performance.now();
   log(`[provision] installing code-server ${CODE_SERVER_VERSION} with Node ${node.version} into ${dir} (about 2-3 minutes on 2 cores) ...`);
   rmSync(dir, { recursive: true, force: true });
@@ -326,28 +422,20 @@ async function installCodeServer(node: { bin: string; version: string }, dir: st
     allowScripts: { 'code-server': true },
   };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: [dirname(node.bin), process.env['PATH'] ?? ''].join(delimiter),
-    // ~/.npmrc may point nodedir at another Node's headers (e.g. /usr for Node 20); the
-    // environment wins over the user config.
-    npm_config_nodedir: nodedir,
-    npm_config_update_notifier: 'false',
-    npm_config_fund: 'false',
-    npm_config_audit: 'false',
-  };
+  const env = codeServerInstallEnv(node.bin, nodedir);
   const logFile = join(dir, 'install.log');
   const result = await runBounded('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=warn', '--foreground-scripts'], {
     cwd: dir,
     env,
     timeoutMs: INSTALL_TIMEOUT_MS,
     logFile,
+    signal,
   });
   if (result.code !== 0) {
     throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (${result.timedOut ? `timed out after ${seconds(INSTALL_TIMEOUT_MS)}` : `exit ${result.code}`}); log: ${logFile}\n${tail(logFile, 40)}`);
   }
   const entry = codeServerEntryIn(dir);
-  const check = spawnSync(node.bin, [entry, '--version'], { encoding: 'utf8', timeout: 60_000, env: { ...env, HOME: dir } });
+  const check = spawnSync(node.bin, [entry, '--version'], { encoding: 'utf8', timeout: 60_000, env: cleanChildEnv(env, { HOME: dir }) });
   if (check.status !== 0 || !check.stdout.includes(CODE_SERVER_VERSION)) {
     throw new Error(`code-server installed but \`code-server --version\` failed: ${check.stdout}${check.stderr}${check.error?.message ?? ''}`);
   }
@@ -356,26 +444,34 @@ async function installCodeServer(node: { bin: string; version: string }, dir: st
   log(`[provision] code-server ${CODE_SERVER_VERSION} installed in ${seconds(performance.now() - started)}`);
 }
 
-/** Makes sure Chromium and code-server are installed; returns where they are. */
-export async function provision(log: Log = (line) => console.log(line)): Promise<Provisioned> {
+/**
+ * Makes sure Chromium and code-server are installed; returns where they are. What is missing is
+ * installed under the one provisioning lock, re-checked once the lock is held.
+ */
+export async function provision(log: Log = (line) => console.log(line), options: ProvisionOptions = {}): Promise<Provisioned> {
   const started = performance.now();
   const node = projectNode();
-  await ensureDebianPackages(log);
-  const chromium = chromiumPath();
-  if (chromium === undefined) throw new Error('chromium is still missing after provisioning (expected /usr/bin/chromium)');
   const dir = codeServerDir(node.version);
-  if (markerOk(dir, node.version)) {
-    log(`[provision] code-server ${CODE_SERVER_VERSION} cached in ${dir}`);
-  } else {
-    await withLock(`code-server-${CODE_SERVER_VERSION}-node${node.version}`, log, async () => {
-      // Another run may have finished the install while this one waited for the lock.
-      if (!markerOk(dir, node.version)) await installCodeServer(node, dir, log);
+  const missingApt = missingDebianPackages();
+  const needsApt = missingApt !== undefined && missingApt.length > 0;
+  if (missingApt === undefined) await ensureSystemPackages(log, options); // not Debian: checks Chromium
+  if (needsApt && !isRoot()) throw notRootError(missingApt);
+  if (needsApt || !markerOk(dir, node.version)) {
+    const what = [needsApt ? `apt-get install ${missingApt.join(' ')}` : '', markerOk(dir, node.version) ? '' : `npm install code-server@${CODE_SERVER_VERSION}`].filter(Boolean).join(', ');
+    await withLock(what, log, options.signal, async () => {
+      // Another run may have installed either while this one waited for the lock.
+      if (needsApt) await installDebianPackages(log, options.signal);
+      if (markerOk(dir, node.version)) log(`[provision] code-server ${CODE_SERVER_VERSION} cached in ${dir}`);
+      else await installCodeServer(node, dir, log, options.signal);
     });
+  } else {
+    log(`[provision] system packages present: ${DEBIAN_PACKAGES.join(', ')}; code-server ${CODE_SERVER_VERSION} cached in ${dir}`);
   }
+  const chromium = chromiumPath();
+  if (chromium === undefined) throw new Error('chromium is still missing after provisioning (expected /usr/bin/chromium, or set FEISHU_BADGE_CHROMIUM)');
   log(`[provision] ready in ${seconds(performance.now() - started)}`);
   return { node: node.bin, nodeVersion: node.version, codeServerDir: dir, codeServerEntry: codeServerEntryIn(dir), chromium };
 }
-
 
 if (isMainModule(import.meta.url)) {
   provision().then(

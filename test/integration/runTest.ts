@@ -17,6 +17,7 @@ import { downloadAndUnzipVSCode, runTests, TestRunFailedError } from '@vscode/te
 import type { ProgressReporter } from '@vscode/test-electron';
 import { QUIET_SETTINGS, shortTempDir, writeUserSettings } from './codeServer.ts';
 import { provision, repoRoot } from './provision.ts';
+import { cleanChildEnv, isInheritedNpmVariable } from '../support/cleanEnv.ts';
 
 export interface Counts {
   passed: number;
@@ -101,7 +102,7 @@ function suiteTestFiles(): string[] {
 }
 
 async function buildBundles(): Promise<string[]> {
-  const extension = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+  const extension = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: cleanChildEnv() });
   if (extension.status !== 0) {
     throw new Error(`extension build (node esbuild.mjs) failed:\n${extension.stdout}${extension.stderr}${extension.error?.message ?? ''}`);
   }
@@ -225,6 +226,9 @@ export async function runIntegration(): Promise<Counts> {
           ...(process.env['FEISHU_BADGE_TEST_LOCALE'] ? [`--locale=${process.env['FEISHU_BADGE_TEST_LOCALE']}`] : []),
         ],
         extensionTestsEnv: {
+          // test-electron starts the host with process.env plus these: unset the outer npm's
+          // npm_* variables (undefined drops a variable), as for every child (cleanEnv.ts).
+          ...Object.fromEntries(Object.keys(process.env).filter(isInheritedNpmVariable).map((name) => [name, undefined])),
           FEISHU_BADGE_RESULTS: resultsFile,
           // The runner is a TypeScript file started through its `#!/usr/bin/env node` line: make
           // sure `node` is this Node 24 even when run.ts was started without npm.

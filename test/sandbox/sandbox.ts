@@ -6,9 +6,10 @@
 // (KEEP_TEST_RUN=1 keeps it). Ports: SANDBOX_PORT (default 18081) for code-server and
 // SANDBOX_FEISHU_PORT (default 18080) for the Feishu-like server, or free ones when taken.
 // Everything listens on 127.0.0.1 only.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { runChild } from '../support/bounded.ts';
+import { cleanChildEnv } from '../support/cleanEnv.ts';
 import { isMainModule } from '../support/isMain.ts';
 import { DEFAULT_APP, startFeishuServer } from '../support/feishuServer.ts';
 import type { AppConfig, FeishuServer, UserStatus } from '../support/feishuServer.ts';
@@ -48,17 +49,31 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Print every request the Feishu-like server answers (never bodies of token requests). */
   traceRequests?: boolean;
+  /**
+   * What is already provisioned (e.g. `locateProvisioned()` in a test hook, after test/run.ts
+   * provisioned up front); without it `provision()` installs what is missing.
+   */
+  provisioned?: Provisioned;
+  /** Told which step is running, so a caller's timeout can say what it waited for. */
+  step?: (current: string) => void;
+  /** Aborts packaging and the extension install (their process groups are killed). */
+  signal?: AbortSignal;
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
-function packageVsix(log: (line: string) => void, node: string): string {
+const PACKAGE_TIMEOUT_MS = 5 * 60_000;
+
+async function packageVsix(log: (line: string) => void, node: string, signal: AbortSignal | undefined): Promise<string> {
   const started = performance.now();
-  const env = { ...process.env, PATH: [join(repoRoot, 'node_modules', '.bin'), dirname(node), process.env['PATH'] ?? ''].join(delimiter) };
-  const result = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 5 * 60_000 });
+  // A clean environment: under `npm run sandbox` / `npm test` the outer npm's npm_* variables
+  // would otherwise configure this nested npm.
+  const env = cleanChildEnv(process.env, { PATH: [join(repoRoot, 'node_modules', '.bin'), dirname(node), process.env['PATH'] ?? ''].join(delimiter) });
+  const result = await runChild('npm', ['run', '--silent', 'package'], { cwd: repoRoot, env, timeoutMs: PACKAGE_TIMEOUT_MS, signal });
   const vsix = join(repoRoot, 'dist', 'feishu-badge.vsix');
   if (result.status !== 0 || !existsSync(vsix)) {
-    throw new Error(`npm run package failed:\n${result.stdout}${result.stderr}${result.error?.message ?? ''}`);
+    const why = result.timedOut ? `timed out after ${seconds(PACKAGE_TIMEOUT_MS)}` : `exit ${result.status}`;
+    throw new Error(`npm run package failed (${why}):\n${result.stdout}${result.stderr}`);
   }
   log(`[sandbox] packaged ${vsix} in ${seconds(performance.now() - started)}`);
   return vsix;
@@ -84,8 +99,11 @@ function describeRequest(request: FeishuServer['requests'][number]): string {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const provisioned = await provision(log);
-  const vsix = packageVsix(log, provisioned.node);
+  const step = options.step ?? (() => undefined);
+  step('provisioning (Chromium, code-server)');
+  const provisioned = options.provisioned ?? (await provision(log, { signal: options.signal }));
+  step('packaging the extension (npm run package)');
+  const vsix = await packageVsix(log, provisioned.node, options.signal);
 
   const dir = shortTempDir('fbsb-');
   const session = sessionEnv(dir, provisioned.node);
@@ -104,16 +122,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     else rmSync(dir, { recursive: true, force: true });
   };
   try {
+    step('starting the Feishu-like server');
     feishu = await startFeishu(Number(process.env['SANDBOX_FEISHU_PORT'] ?? 18080));
     for (const user of SANDBOX_USERS) feishu.setUserStatus(user.id, user.status);
 
+    step('installing the vsix into code-server (code-server --install-extension)');
     const installStarted = performance.now();
-    const install = spawnSync(
+    const installTimeoutMs = 2 * 60_000;
+    const install = await runChild(
       provisioned.node,
       [provisioned.codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
-      { cwd: dir, env: session.env, encoding: 'utf8', timeout: 2 * 60_000 },
+      { cwd: dir, env: session.env, timeoutMs: installTimeoutMs, signal: options.signal },
     );
-    if (install.status !== 0) throw new Error(`code-server --install-extension failed:\n${install.stdout}${install.stderr}${install.error?.message ?? ''}`);
+    if (install.status !== 0) {
+      const why = install.timedOut ? `timed out after ${seconds(installTimeoutMs)}` : `exit ${install.status}`;
+      throw new Error(`code-server --install-extension failed (${why}):\n${install.stdout}${install.stderr}`);
+    }
     log(`[sandbox] installed the vsix into ${extensionsDir} in ${seconds(performance.now() - installStarted)}`);
 
     writeUserSettings(userDataDir, {
@@ -126,6 +150,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     writeFileSync(join(workspace, 'README.md'), sandboxNotes(feishu.url));
 
     const port = await preferredPort(Number(process.env['SANDBOX_PORT'] ?? 18081));
+    step('starting code-server (waiting for /healthz)');
     codeServer = await startCodeServer({
       provisioned,
       session,

@@ -13,6 +13,9 @@ import { after, before, beforeEach } from 'node:test';
 import { startFeishuServer } from './feishuServer.ts';
 import type { FeishuServer, FeishuServerOptions } from './feishuServer.ts';
 
+/** Starting, resetting or closing the local server takes milliseconds; this is the hang bound. */
+const SERVER_HOOK_TIMEOUT_MS = 30_000;
+
 export const SANDBOX_APP = { appId: 'cli_sandbox_app', appSecret: 'sandbox-secret-0123456789' } as const;
 
 export interface CoreOptions {
@@ -63,13 +66,15 @@ export function badge(overrides: BadgeInput = {}): ValidBadge {
  */
 export function useFeishuServer(options: FeishuServerOptions = {}, { reset = true }: { reset?: boolean } = {}): FeishuServer {
   let running: FeishuServer | undefined;
+  // Bounded like every hook: a server that never listens or never closes fails by name.
+  const hook = { timeout: SERVER_HOOK_TIMEOUT_MS };
   before(async () => {
     running = await startFeishuServer(options);
-  });
+  }, hook);
   after(async () => {
     await running?.close();
-  });
-  if (reset) beforeEach(() => running?.reset());
+  }, hook);
+  if (reset) beforeEach(() => running?.reset(), hook);
   return new Proxy({} as FeishuServer, {
     get(_target, property) {
       if (running === undefined) throw new Error('the Feishu-like server is used outside its describe block');

@@ -5,15 +5,16 @@ import { MAX_EXTRA_BYTES } from '../../src/core/schema.ts';
 import type { FromWebview } from '../../src/shared/protocol.ts';
 import { draft, hostState, success } from './fixtures.ts';
 import type { FormPage, Harness } from './harness.ts';
-import { startHarness } from './harness.ts';
+import { HARNESS_HOOK, startHarness } from './harness.ts';
 
 let harness: Harness;
+// Bounded: startHarness() fails naming its step within 60 s; the hook timeout is the backstop.
 before(async () => {
   harness = await startHarness();
-});
+}, HARNESS_HOOK);
 after(async () => {
   await harness?.close();
-});
+}, HARNESS_HOOK);
 
 async function open(): Promise<FormPage> {
   return harness.open();
@@ -141,11 +142,11 @@ describe('form', () => {
     let form: FormPage;
     before(async () => {
       form = await open();
-    });
+    }, HARNESS_HOOK);
     after(async () => {
       assert.deepEqual(await form.problems(), []);
       await form.close();
-    });
+    }, HARNESS_HOOK);
     async function baseline(): Promise<void> {
       await form.page.check('#version-manual');
       await form.page.fill('#manualVersion', '');

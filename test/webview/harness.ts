@@ -1,6 +1,9 @@
 // Runs the real webview bundle in headless Chromium, in a page built like the host's: the same
 // CSP (with a nonce), `media/form.css`, `<div id="app">` and `dist/webview.js`. A stand-in
 // `acquireVsCodeApi()` records what the form posts and keeps its state in `window.__state`.
+// Every wait is bounded: the browser launch, page loads and selectors (Playwright timeouts), page
+// evaluations (`within`), and close(). The harness does not install anything: test/run.ts
+// provisions Chromium before the webview suite; here it is only located.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -11,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../integration/codeServer.ts';
-import { chromiumPath, ensureSystemPackages } from '../integration/provision.ts';
+import { chromiumPath } from '../integration/provision.ts';
+import { HOOK_TIMEOUT_MS, within } from '../support/bounded.ts';
+import { cleanChildEnv } from '../support/cleanEnv.ts';
 import { formCsp } from '../../src/shared/protocol.ts';
 import type { Browser, Page } from 'playwright-core';
 import type { FromHost, FromWebview } from '../../src/shared/protocol.ts';
@@ -130,6 +135,15 @@ function page(origin: string, nonce: string, theme: Theme, lang: string): string
 </html>`;
 }
 
+/** Chromium's launch; page loads and selector waits; a page evaluation. */
+const LAUNCH_TIMEOUT_MS = 30_000;
+const PAGE_TIMEOUT_MS = 15_000;
+const EVALUATE_TIMEOUT_MS = 10_000;
+/** How long startHarness may take in a hook (node's hook timeout, HOOK_TIMEOUT_MS, is the backstop). */
+export const HARNESS_START_MS = 60_000;
+/** node:test options for the hooks that start and close a harness. */
+export const HARNESS_HOOK = { timeout: HOOK_TIMEOUT_MS } as const;
+
 export interface Harness {
   readonly origin: string;
   readonly bundleBytes: number;
@@ -157,48 +171,108 @@ export interface FormPage {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/**
+ * Starts the harness: the bundle, Chromium, a loopback server. Bounded: fails within
+ * HARNESS_START_MS with an error naming the step it was waiting for, and leaves nothing running
+ * when it fails (a listening server would keep the test file's process alive).
+ */
+export function startHarness(): Promise<Harness> {
+  return within('starting the webview harness', HARNESS_START_MS, (step, signal) => openHarness(step, signal));
+}
+
+async function openHarness(step: (current: string) => void, signal: AbortSignal): Promise<Harness> {
+  step('building the webview bundle (esbuild)');
   const bundle = await buildWebview();
   const css = await readFile(new URL('media/form.css', root));
   const nonce = randomBytes(16).toString('base64url');
-  let origin = '';
-  const server: Server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', origin);
-    const send = (type: string, body: string | Uint8Array): void => {
-      response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-      response.end(body);
-    };
-    const theme = url.pathname.match(/^\/theme\/([a-z-]+)\.css$/)?.[1];
-    if (url.pathname === '/index.html') {
-      const wanted = url.searchParams.get('theme') ?? 'dark';
-      send('text/html; charset=utf-8', page(origin, nonce, wanted in THEMES ? (wanted as Theme) : 'dark', url.searchParams.get('lang') ?? 'en'));
-    } else if (url.pathname === '/dist/webview.js') {
-      send('text/javascript; charset=utf-8', bundle);
-    } else if (url.pathname === '/media/form.css') {
-      send('text/css; charset=utf-8', css);
-    } else if (theme !== undefined && theme in THEMES) {
-      send('text/css; charset=utf-8', `html { background: var(--vscode-sideBar-background); ${THEMES[theme as Theme]} }`);
-    } else {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // A fresh machine gets Debian's Chromium here (idempotent, quick when already installed).
-  await ensureSystemPackages(() => undefined);
-  const browser = await chromium.launch({ executablePath: chromiumPath() ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const executablePath = chromiumPath();
+  if (executablePath === undefined) {
+    throw new Error(
+      'Chromium not found (/usr/bin/chromium, /usr/bin/chromium-browser or FEISHU_BADGE_CHROMIUM). `node test/run.ts webview` (and `npm test`) ' +
+        'install it before the suite starts; or run `npm run provision` once.',
+    );
+  }
+  let browser: Browser | undefined;
+  let server: Server | undefined;
+  const cleanup = async (): Promise<void> => {
+    await closeBounded(browser, server);
+    browser = undefined;
+    server = undefined;
+  };
+  signal.addEventListener('abort', () => void cleanup(), { once: true });
+  try {
+    step(`launching Chromium (${executablePath})`);
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: LAUNCH_TIMEOUT_MS, env: cleanChildEnv() as Record<string, string> });
+    if (signal.aborted) throw signal.reason;
+    step('starting the harness page server');
+    let origin = '';
+    server = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', origin);
+      const send = (type: string, body: string | Uint8Array): void => {
+        response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+        response.end(body);
+      };
+      const theme = url.pathname.match(/^\/theme\/([a-z-]+)\.css$/)?.[1];
+      if (url.pathname === '/index.html') {
+        const wanted = url.searchParams.get('theme') ?? 'dark';
+        send('text/html; charset=utf-8', page(origin, nonce, wanted in THEMES ? (wanted as Theme) : 'dark', url.searchParams.get('lang') ?? 'en'));
+      } else if (url.pathname === '/dist/webview.js') {
+        send('text/javascript; charset=utf-8', bundle);
+      } else if (url.pathname === '/media/form.css') {
+        send('text/css; charset=utf-8', css);
+      } else if (theme !== undefined && theme in THEMES) {
+        send('text/css; charset=utf-8', `html { background: var(--vscode-sideBar-background); ${THEMES[theme as Theme]} }`);
+      } else {
+        response.writeHead(404).end();
+      }
+    });
+    // Never what keeps the test file's process alive: close() closes it, and if a hook failed
+    // before close() could run, the process still exits.
+    server.unref();
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(0, '127.0.0.1', resolve);
+    });
+    origin = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    return await harnessOn(browser, listening, origin, bundle.byteLength);
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** Closes the browser (at most 10 s) and the server, dropping its open keep-alive connections. */
+async function closeBounded(browser: Browser | undefined, server: Server | undefined): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (browser !== undefined) {
+    await Promise.race([browser.close().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+    clearTimeout(timer);
+  }
+  if (server !== undefined && server.listening) {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+}
+
+async function harnessOn(browser: Browser, server: Server, origin: string, bundleBytes: number): Promise<Harness> {
   // One context for all pages (they share nothing: the form's state lives in each page's window).
   const context = await browser.newContext({ viewport: { width: 340, height: 900 } });
+  context.setDefaultTimeout(PAGE_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
   const outside: string[] = [];
   // Only 127.0.0.1 traffic: anything else a page asks for is a bug.
   await context.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => {
     outside.push(`network: ${route.request().url()}`);
     return route.abort();
   });
+  /** page.evaluate has no timeout of its own. */
+  const bounded = <T>(what: string, action: () => Promise<T>): Promise<T> => within(`harness page: ${what}`, EVALUATE_TIMEOUT_MS, action);
 
   return {
     origin,
-    bundleBytes: bundle.byteLength,
+    bundleBytes,
     browser,
     async open(options = {}) {
       const tab = await context.newPage();
@@ -218,13 +292,13 @@ export async function startHarness(): Promise<Harness> {
       return {
         page: tab,
         async problems() {
-          const csp = await tab.evaluate(() => (globalThis as unknown as HarnessWindow).__csp);
+          const csp = await bounded('reading CSP violations', () => tab.evaluate(() => (globalThis as unknown as HarnessWindow).__csp));
           return [...problems, ...outside, ...csp.map((violation) => `csp: ${violation}`)];
         },
-        posted: () => tab.evaluate(() => (globalThis as unknown as HarnessWindow).__posted),
-        state: () => tab.evaluate(() => (globalThis as unknown as HarnessWindow).__state),
+        posted: () => bounded('reading posted messages', () => tab.evaluate(() => (globalThis as unknown as HarnessWindow).__posted)),
+        state: () => bounded('reading the saved state', () => tab.evaluate(() => (globalThis as unknown as HarnessWindow).__state)),
         deliver: (message) =>
-          tab.evaluate(
+          bounded(`delivering a ${String((message as { type?: unknown }).type)} message`, () => tab.evaluate(
             (data) =>
               new Promise<void>((resolve) => {
                 const win = globalThis as unknown as HarnessWindow & { addEventListener(type: 'message', listener: () => void, options: { once: true }): void };
@@ -233,14 +307,11 @@ export async function startHarness(): Promise<Harness> {
                 win.postMessage(data, '*');
               }),
             message,
-          ),
+          )),
         text: async (selector) => (await tab.locator(selector).textContent()) ?? '',
-        close: () => tab.close(),
+        close: () => bounded('closing the page', () => tab.close()),
       };
     },
-    async close() {
-      await browser.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeBounded(browser, server),
   };
 }

@@ -5,15 +5,16 @@ import type { FromWebview, HistoryItem } from '../../src/shared/protocol.ts';
 import { parseFromWebview } from '../../src/shared/protocol.ts';
 import { hostState, success } from './fixtures.ts';
 import type { FormPage, Harness } from './harness.ts';
-import { startHarness } from './harness.ts';
+import { HARNESS_HOOK, startHarness } from './harness.ts';
 
 let harness: Harness;
+// Bounded: startHarness() fails naming its step within 60 s; the hook timeout is the backstop.
 before(async () => {
   harness = await startHarness();
-});
+}, HARNESS_HOOK);
 after(async () => {
   await harness?.close();
-});
+}, HARNESS_HOOK);
 
 const target = { userId: 'ou_abc', userIdType: 'open_id' } as const;
 const AT = Date.UTC(2024, 0, 2, 3, 4, 5);

@@ -4,18 +4,19 @@ import { after, before, describe, test } from 'node:test';
 import type { FromHost } from '../../src/shared/protocol.ts';
 import { apiFailure, result, success } from './fixtures.ts';
 import type { FormPage, Harness, HarnessWindow } from './harness.ts';
-import { startHarness } from './harness.ts';
+import { HARNESS_HOOK, startHarness } from './harness.ts';
 
 let harness: Harness;
 /** One page shows every result in turn: a result replaces the previous one entirely. */
 let form: FormPage;
+// Bounded: startHarness() fails naming its step within 60 s; the hook timeout is the backstop.
 before(async () => {
   harness = await startHarness();
   form = await harness.open();
-});
+}, HARNESS_HOOK);
 after(async () => {
   await harness?.close();
-});
+}, HARNESS_HOOK);
 
 async function shown(message: FromHost): Promise<FormPage> {
   await form.deliver(message);

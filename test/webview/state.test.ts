@@ -3,15 +3,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { apiFailure, draft, hostState, success } from './fixtures.ts';
 import type { Harness } from './harness.ts';
-import { buildWebview, startHarness } from './harness.ts';
+import { buildWebview, HARNESS_HOOK, startHarness } from './harness.ts';
 
 let harness: Harness;
+// Bounded: startHarness() fails naming its step within 60 s; the hook timeout is the backstop.
 before(async () => {
   harness = await startHarness();
-});
+}, HARNESS_HOOK);
 after(async () => {
   await harness?.close();
-});
+}, HARNESS_HOOK);
 
 const MAX_BUNDLE_BYTES = 150 * 1000;
 
