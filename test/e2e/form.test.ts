@@ -13,6 +13,7 @@ import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { guidanceFor } from '../../src/core/catalog.ts';
 import { closeBrowser, launchBrowser } from '../integration/codeServer.ts';
 import { cacheRoot, locateProvisioned, repoRoot } from '../integration/provision.ts';
+import { findLeaks } from '../integration/runTest.ts';
 import { HOOK_TIMEOUT_MS, within } from '../support/bounded.ts';
 import { startSandbox } from '../sandbox/sandbox.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
@@ -210,5 +211,28 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
     await send('ou_sandbox_invisible');
     assert.match((await form.locator('#result-head').getAttribute('class')) ?? '', /\bfail\b/);
     await shot('form-light-error');
+  });
+
+  test('a server echoing the token: the form shows <redacted>, and no secret is kept by the workbench or the browser', async () => {
+    // The badge endpoint answers with the request's headers (the Authorization header included).
+    sandbox.feishu.inject({ type: 'echo', as: 'json-with-code', status: 400 }, { route: 'badge', times: 3 });
+    const logId = await send('ou_sandbox_alice');
+    const secrets = [sandbox.app.appSecret, ...sandbox.feishu.issuedTokens()];
+    assert.ok(secrets.length > 1, 'a token was issued');
+    assert.ok(sandbox.feishu.badgeRequests().at(-1)?.headers.authorization?.includes(secrets[1] ?? 'none'), 'the echo really carried a token');
+    const html = await form.content();
+    for (const secret of secrets) assert.ok(!html.includes(secret), 'a secret reached the form');
+    assert.match(await form.locator('#result').innerText(), /<redacted>/);
+    // The form saves its state through the workbench (code-server's user data and the browser's
+    // profile); give it a moment to be written, then scan both for every secret of the run.
+    await page.waitForTimeout(2_000);
+    const scanned = [join(sandbox.dir, 'ud'), join(sandbox.dir, 'chromium')];
+    const { files, leaks } = findLeaks(scanned, secrets, sandbox.dir);
+    assert.ok(files > 0, 'the scan found files to read');
+    // A positive control: this answer's log ID is in the form's saved state, and the scan finds it
+    // (so the state is stored where the scan reads, in a form it can read).
+    const control = findLeaks(scanned, [logId], sandbox.dir);
+    assert.ok(control.leaks.length > 0, "the form's saved state is not where the scan looks");
+    assert.deepEqual(leaks, [], `a secret was written to disk: ${leaks.join(', ')}`);
   });
 });
