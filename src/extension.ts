@@ -1,110 +1,54 @@
 import * as vscode from 'vscode';
-import { COMMANDS } from './host/commands.ts';
-import { registerBulkCommand } from './host/bulkCommand.ts';
-import { BULK_RESULTS_VIEW_ID, BulkResultsView } from './host/bulkResultsView.ts';
-import { registerCommands } from './host/commandHandlers.ts';
+import { normalizeLocale } from './core/guidance/guidance.ts';
+import { registerBadgeCommands } from './host/commands/badge.ts';
+import { registerBulkCommand } from './host/commands/bulk.ts';
+import type { CommandContext } from './host/commands/context.ts';
+import { registerCredentialCommands } from './host/commands/credentials.ts';
+import { registerMiscCommands } from './host/commands/misc.ts';
+import { registerProfileCommands } from './host/commands/profiles.ts';
 import { CredentialStore } from './host/credentials.ts';
-import { FORM_VIEW_ID, FormViewProvider } from './host/formView.ts';
-import { registerProfileCommands } from './host/profileCommands.ts';
-import { DEFAULT_PROFILE_ID, ProfileStore } from './host/profiles.ts';
-import { BadgeService } from './host/service.ts';
-import { StatusBarController } from './host/statusBar.ts';
-import type { StatusState } from './host/statusBar.ts';
+import { FORM_VIEW_ID, FormViewProvider } from './host/form/formView.ts';
+import { ProfileStore } from './host/profiles.ts';
 import { lineSafeLog } from './host/safeLog.ts';
+import { BadgeActions } from './host/send/badgeActions.ts';
+import { BadgeService } from './host/send/badgeService.ts';
+import { ClientCache } from './host/send/clients.ts';
+import { SettingsWatcher, apiBaseOf } from './host/settings.ts';
+import { BulkCheckpointStore } from './host/state/bulkCheckpoints.ts';
+import { HistoryStore } from './host/state/history.ts';
+import { RecentUsersStore } from './host/state/recentUsers.ts';
+import { RememberedBadgeStore } from './host/state/rememberedBadges.ts';
+import { BULK_RESULTS_VIEW_ID, BulkResultsView } from './host/ui/bulkResultsView.ts';
+import { StatusBarController } from './host/ui/statusBar.ts';
+import { testApi } from './host/ui/testApi.ts';
+import type { FeishuBadgeApi } from './host/ui/testApi.ts';
 
-/** What activate() returns: the extension's own API for tests and other extensions. */
-export interface FeishuBadgeApi {
-  statusBar: () => { state: StatusState; visible: boolean; text: string; tooltip: string };
-  /** The request history, most recent first: user and when it was sent. */
-  history: () => Array<{ userId: string; at: number }>;
-  /** The bulk-results view as labels: groups with their items' labels and descriptions. */
-  bulkResults: () => Array<{ label: string; items: Array<{ label: string; description: string }> }>;
-}
+export type { FeishuBadgeApi } from './host/ui/testApi.ts';
 
 // Activation stays cheap: nothing here touches the network; the keychain is read only when
 // something needs to know whether credentials exist.
 export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
+  const { globalState: store, secrets, extensionUri, subscriptions } = context;
   const log = lineSafeLog(vscode.window.createOutputChannel('Feishu Badge', { log: true }));
-  const profiles = new ProfileStore(context.globalState);
-  const credentials = new CredentialStore(context.secrets, profiles);
-  const service = new BadgeService(credentials, profiles, context.globalState, log);
-  const statusBar = new StatusBarController();
+  const locale = (): ReturnType<typeof normalizeLocale> => normalizeLocale(vscode.env.language);
+  const settings = new SettingsWatcher();
+  const profiles = new ProfileStore(store);
+  const credentials = new CredentialStore(secrets, profiles);
+  const clients = new ClientCache({ credentials, profiles, settings, locale, store, log });
+  const [history, recent, remembered, checkpoints] = [new HistoryStore(store), new RecentUsersStore(store), new RememberedBadgeStore(store), new BulkCheckpointStore(store)];
+  const apiBase = (): ReturnType<typeof apiBaseOf> => apiBaseOf(profiles.active, settings.current);
+  const service = new BadgeService({ clients, history, recent, remembered, settings: () => settings.current, apiBase, locale, log });
+  const actions = new BadgeActions(service, profiles, history);
   const bulkResults = new BulkResultsView();
-  const form = new FormViewProvider(context.extensionUri, service, credentials, log);
-
-  // A second item names the active profile (only once there is more than one) and switches it.
-  const profileItem = vscode.window.createStatusBarItem('feishuBadge.profile', vscode.StatusBarAlignment.Right, 101);
-  profileItem.name = vscode.l10n.t('Feishu Badge: Profile');
-  profileItem.command = COMMANDS.switchProfile;
-  const refreshProfileItem = (): void => {
-    const active = profiles.active;
-    if (profiles.list.length < 2) {
-      profileItem.hide();
-      return;
-    }
-    profileItem.text = `${active.production ? '$(warning)' : '$(organization)'} ${active.name}`;
-    profileItem.tooltip = active.production ? vscode.l10n.t('Production profile "{0}": sends ask first. Click to switch.', active.name) : vscode.l10n.t('Feishu Badge profile "{0}". Click to switch.', active.name);
-    profileItem.backgroundColor = active.production ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    profileItem.show();
-  };
-
-  const refreshStatus = async (): Promise<void> => {
-    refreshProfileItem();
-    const settings = service.settings;
-    const target = service.target;
-    const hasCredentials = (credentials.known ?? (await credentials.get()) !== undefined) === true;
-    if (!settings.statusBarEnabled || !hasCredentials || target === undefined) {
-      statusBar.update({ kind: 'hidden' });
-      return;
-    }
-    const domain = service.profile.id === DEFAULT_PROFILE_ID ? service.domainLabel : `${service.profile.name} · ${service.domainLabel}`;
-    const remembered = await service.remembered(target);
-    const latest = statusBar.state; // the await above may have let a click change it
-    if ((latest.kind === 'busy' || latest.kind === 'done') && latest.target.userId === target.userId && latest.domain === domain) {
-      if (latest.kind === 'done') statusBar.update({ ...latest, ...(remembered === undefined ? {} : { remembered }) });
-      return;
-    }
-    const last = latest.kind === 'hidden' ? undefined : latest.last;
-    statusBar.update({ kind: 'idle', target, domain, ...(last === undefined ? {} : { last }), ...(remembered === undefined ? {} : { remembered }) });
-  };
-
-  context.subscriptions.push(
-    log,
-    profiles,
-    credentials,
-    service,
-    statusBar,
-    ...registerCommands({ service, statusBar, log, refreshStatus }),
-    bulkResults,
-    vscode.window.registerTreeDataProvider(BULK_RESULTS_VIEW_ID, bulkResults),
-    registerBulkCommand(service, context.globalState, log, bulkResults),
-    vscode.commands.registerCommand(COMMANDS.exportBulkResults, () => bulkResults.exportCsv()),
-    vscode.commands.registerCommand(COMMANDS.copyLogId, async (logId: unknown) => {
-      if (typeof logId !== 'string' || logId === '') return;
-      await vscode.env.clipboard.writeText(logId);
-      void vscode.window.showInformationMessage(vscode.l10n.t('Copied log ID {0}.', logId));
-    }),
-    ...registerProfileCommands(profiles, credentials, log),
-    profileItem,
-    form,
-    vscode.window.registerWebviewViewProvider(FORM_VIEW_ID, form, { webviewOptions: { retainContextWhenHidden: false } }),
-    service.onDidChange(() => void refreshStatus()),
-    profiles.onDidChange(() => void refreshStatus()),
-  );
-  void refreshStatus();
-
-  return {
-    statusBar: () => ({ state: statusBar.state, ...statusBar.view }),
-    history: () => service.history.map((entry) => ({ userId: entry.body.user_id, at: entry.at })),
-    bulkResults: () =>
-      bulkResults.getChildren().map((group) => ({
-        label: String(bulkResults.getTreeItem(group).label ?? ''),
-        items: bulkResults.getChildren(group).map((node) => {
-          const item = bulkResults.getTreeItem(node);
-          return { label: String(item.label ?? ''), description: String(item.description ?? '') };
-        }),
-      })),
-  };
+  const statusBar = new StatusBarController({ actions, profiles, credentials, settings, recent });
+  const form = new FormViewProvider(extensionUri, actions, { credentials, profiles, settings, recent, history, locale }, log);
+  const ctx: CommandContext = { actions, service, clients, credentials, profiles, settings, recent, history, checkpoints, bulkResults, log, locale };
+  subscriptions.push(log, settings, profiles, credentials, clients, actions, bulkResults, statusBar, form);
+  subscriptions.push(...registerBadgeCommands(ctx), ...registerCredentialCommands(ctx), ...registerProfileCommands(ctx), registerBulkCommand(ctx), ...registerMiscCommands(ctx));
+  subscriptions.push(vscode.window.registerTreeDataProvider(BULK_RESULTS_VIEW_ID, bulkResults));
+  subscriptions.push(vscode.window.registerWebviewViewProvider(FORM_VIEW_ID, form, { webviewOptions: { retainContextWhenHidden: false } }));
+  void statusBar.refresh();
+  return testApi(statusBar, history, bulkResults);
 }
 
 export function deactivate(): void {

@@ -1,4 +1,4 @@
-import { describeResult, guidanceFor } from './catalog.ts';
+import { describeResult, guidanceFor } from './guidance/guidance.ts';
 import type { AttemptGate, BadgeClient } from './client.ts';
 import { CODE_RATE_LIMITED, sleep } from './retry.ts';
 import { toCommandResult } from './result.ts';

@@ -1,4 +1,4 @@
-import type { Guidance } from './catalog.ts';
+import type { Guidance } from './guidance/guidance.ts';
 import type { AttemptEvent } from './client.ts';
 import type { ValidationIssue } from './schema.ts';
 import type { BadgeResult, Outcome, RetryRecord } from './types.ts';

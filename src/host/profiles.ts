@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { resolveBaseUrl } from '../core/http.ts';
-import type { Domain } from '../core/http.ts';
+import { resolveBaseUrl } from '../core/baseUrl.ts';
+import type { Domain } from '../core/baseUrl.ts';
 
 /**
  * A named target: an API base plus its own credentials (in SecretStorage under the profile's

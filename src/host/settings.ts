@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { resolveBaseUrl } from '../core/http.ts';
-import type { BaseUrlProblem, Domain } from '../core/http.ts';
+import { resolveBaseUrl } from '../core/baseUrl.ts';
+import type { BaseUrlProblem, BaseUrlResult, Domain } from '../core/baseUrl.ts';
 import type { UserIdType } from '../core/types.ts';
 import { USER_ID_TYPES } from '../core/types.ts';
-import { SETTINGS_SECTION } from './commands.ts';
+import { SETTINGS_SECTION } from './commandIds.ts';
+import type { Profile } from './profiles.ts';
 
 export interface Settings {
   domain: Domain;
@@ -14,8 +15,6 @@ export interface Settings {
   maxRetries: number;
   statusBarEnabled: boolean;
 }
-
-export type BaseUrl = { ok: true; baseUrl: string } | { ok: false; problem: BaseUrlProblem; input: string };
 
 const DOMAINS: readonly Domain[] = ['feishu', 'lark', 'custom'];
 
@@ -43,25 +42,55 @@ export function readSettings(): Settings {
   };
 }
 
-export function baseUrlOf(settings: Settings): BaseUrl {
-  return resolveBaseUrl(settings.domain, settings.customBaseUrl);
+/** The API base of a profile: the default profile follows the settings, others keep their own. */
+export function apiBaseOf(profile: Profile, settings: Settings): BaseUrlResult {
+  return profile.domain === undefined ? resolveBaseUrl(settings.domain, settings.customBaseUrl) : resolveBaseUrl(profile.domain, profile.customBaseUrl);
 }
 
-/** Why a custom base URL was refused, in the display language. */
-export function describeBaseUrlProblem(problem: BaseUrlProblem, input: string): string {
-  switch (problem) {
-    case 'empty':
-      return vscode.l10n.t('The domain is "custom" but feishuBadge.customBaseUrl is empty. Enter the API base, e.g. https://open.feishu.cn.');
-    case 'not-a-url':
-      return vscode.l10n.t('feishuBadge.customBaseUrl "{0}" is not a URL. Enter the API base, e.g. https://open.feishu.cn.', input);
-    case 'insecure':
-      return vscode.l10n.t('feishuBadge.customBaseUrl "{0}" uses http:// to a non-local host. Use https:// (plain http is only allowed for 127.0.0.1 and localhost, so the tenant token never crosses a network unencrypted).', input);
-    case 'unsupported-protocol':
-      return vscode.l10n.t('feishuBadge.customBaseUrl "{0}" must start with https://.', input);
-    case 'has-query-or-hash':
-      return vscode.l10n.t('feishuBadge.customBaseUrl "{0}" must not contain "?" or "#": give only the API base.', input);
-    case 'has-credentials':
-      return vscode.l10n.t('feishuBadge.customBaseUrl must not contain a user name or password.');
+/** The domain shown to people: the profile's (the default profile follows the settings). */
+export function domainLabelOf(profile: Profile, settings: Settings): string {
+  const domain = profile.domain ?? settings.domain;
+  const custom = profile.domain === undefined ? settings.customBaseUrl : (profile.customBaseUrl ?? '');
+  return domain === 'custom' ? custom : domain;
+}
+
+/** The settings as last read; `onDidChange` fires after they changed. */
+export class SettingsWatcher implements vscode.Disposable {
+  readonly #changed = new vscode.EventEmitter<Settings>();
+  readonly #subscription: vscode.Disposable;
+  #current = readSettings();
+  readonly onDidChange = this.#changed.event;
+
+  constructor() {
+    this.#subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(SETTINGS_SECTION)) return;
+      this.#current = readSettings();
+      this.#changed.fire(this.#current);
+    });
   }
+
+  get current(): Settings {
+    return this.#current;
+  }
+
+  dispose(): void {
+    this.#subscription.dispose();
+    this.#changed.dispose();
+  }
+}
+
+const BASE_URL_PROBLEMS: Readonly<Record<BaseUrlProblem, (input: string) => string>> = {
+  empty: () => vscode.l10n.t('The domain is "custom" but feishuBadge.customBaseUrl is empty. Enter the API base, e.g. https://open.feishu.cn.'),
+  'not-a-url': (input) => vscode.l10n.t('feishuBadge.customBaseUrl "{0}" is not a URL. Enter the API base, e.g. https://open.feishu.cn.', input),
+  insecure: (input) =>
+    vscode.l10n.t('feishuBadge.customBaseUrl "{0}" uses http:// to a non-local host. Use https:// (plain http is only allowed for 127.0.0.1 and localhost, so the tenant token never crosses a network unencrypted).', input),
+  'unsupported-protocol': (input) => vscode.l10n.t('feishuBadge.customBaseUrl "{0}" must start with https://.', input),
+  'has-query-or-hash': (input) => vscode.l10n.t('feishuBadge.customBaseUrl "{0}" must not contain "?" or "#": give only the API base.', input),
+  'has-credentials': () => vscode.l10n.t('feishuBadge.customBaseUrl must not contain a user name or password.'),
+};
+
+/** Why a custom base URL was refused, in the display language (`input` is already displayable). */
+export function describeBaseUrlProblem(problem: BaseUrlProblem, input: string): string {
+  return BASE_URL_PROBLEMS[problem](input);
 }
 

@@ -1,12 +1,17 @@
 // The one protocol between the extension host and the sidebar form (webview). Both sides import
-// these types; the host also validates every inbound message at run time with `parseFromWebview`,
-// because a webview is untrusted input. No secret or token is ever part of a message.
+// these types, and each checks what it receives at run time: the host with `parseFromWebview`
+// (here), because a webview is untrusted input; the form with `parseFromHost` (fromHost.ts). No
+// secret or token is ever part of a message.
 import * as v from 'valibot';
 import type { BadgeCommandResult } from '../core/result.ts';
 import { MAX_EXTRA_BYTES } from '../core/schema.ts';
+import type { RememberedBadge, Target } from '../core/badgeState.ts';
+import { HISTORY_MAX } from '../core/badgeState.ts';
+import { USER_ID_TYPES as USER_ID_TYPE_VALUES } from '../core/types.ts';
 import type { ClientBadgeNum, Locale, UserIdType } from '../core/types.ts';
 
-export const USER_ID_TYPE_VALUES = ['open_id', 'union_id', 'user_id'] as const;
+/** The user-ID types, as the core declares them (one list for the schema, the form and the host). */
+export { USER_ID_TYPES as USER_ID_TYPE_VALUES } from '../core/types.ts';
 
 /** What the form holds while someone types: raw text, so a half-filled form survives as typed. */
 export interface Draft {
@@ -36,19 +41,10 @@ export const EMPTY_DRAFT: Draft = {
   extra: '',
 };
 
-export interface Target {
-  userId: string;
-  userIdType: UserIdType;
-}
+export type { Target } from '../core/badgeState.ts';
 
-/** What the extension last set for a target (the API cannot read a badge back). */
-export interface RememberedInfo {
-  pc?: ClientBadgeNum;
-  mobile?: ClientBadgeNum;
-  version: string;
-  /** Epoch milliseconds. */
-  at: number;
-}
+/** What the extension last set for a target (the API cannot read a badge back): the core's shape. */
+export type RememberedInfo = RememberedBadge;
 
 /** One recent request as the form lists it (no body beyond ids and counts; never a token). */
 export interface HistoryItem {
@@ -63,8 +59,8 @@ export interface HistoryItem {
   code?: number;
 }
 
-/** The most requests the history keeps; `resend` indexes are below it. */
-export const HISTORY_MAX = 50;
+/** The most requests the history keeps (the core's limit); `resend` indexes are below it. */
+export { HISTORY_MAX } from '../core/badgeState.ts';
 /** How many of the most recent requests the form lists. */
 export const FORM_HISTORY_MAX = 10;
 
@@ -101,29 +97,53 @@ export interface FormResult {
 
 export type FromHost =
   | { type: 'state'; state: HostState }
-  | { type: 'version'; target: Target; version: string | undefined; remembered?: RememberedInfo }
+  /** `version` and `remembered` absent: the host could not tell (no credentials, say). */
+  | { type: 'version'; target: Target; version?: string; remembered?: RememberedInfo }
   | { type: 'busy'; requestId: string; action: 'send' | 'clear' }
   | { type: 'result'; payload: FormResult }
   | { type: 'copied'; what: 'curl' | 'http' | 'logId' };
 
-export type HostCommand = 'configureCredentials' | 'useTenantToken' | 'testConnection' | 'showLog' | 'switchProfile' | 'addProfile';
+export const HOST_COMMANDS = ['configureCredentials', 'useTenantToken', 'testConnection', 'showLog', 'switchProfile', 'addProfile'] as const;
+export type HostCommand = (typeof HOST_COMMANDS)[number];
 
-const targetSchema = v.object({ userId: v.pipe(v.string(), v.maxLength(512)), userIdType: v.picklist(USER_ID_TYPE_VALUES) });
-const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+/** The longest text the host accepts in each draft field; the form sets them as `maxlength`. */
+export const DRAFT_MAX_LENGTH = {
+  userId: 512,
+  pcWebApp: 32,
+  pcGadget: 32,
+  mobileWebApp: 32,
+  mobileGadget: 32,
+  manualVersion: 64,
+  // UTF-16 units, never more than the UTF-8 bytes: a longer draft could not be valid anyway.
+  extra: MAX_EXTRA_BYTES,
+} as const;
+/** The log IDs and documentation links the host acts on; the form offers no button for others. */
+export const LOG_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+export const DOC_URL_PATTERN = /^https:\/\/open\.(feishu\.cn|larksuite\.com|larkoffice\.com)\//;
+
+const text = (field: keyof typeof DRAFT_MAX_LENGTH) => v.pipe(v.string(), v.maxLength(DRAFT_MAX_LENGTH[field]));
+export const targetSchema = v.object({ userId: text('userId'), userIdType: v.picklist(USER_ID_TYPE_VALUES) });
 const draftSchema = v.object({
-  userId: text(512),
+  userId: text('userId'),
   userIdType: v.picklist(USER_ID_TYPE_VALUES),
-  pcWebApp: text(32),
-  pcGadget: text(32),
-  mobileWebApp: text(32),
-  mobileGadget: text(32),
+  pcWebApp: text('pcWebApp'),
+  pcGadget: text('pcGadget'),
+  mobileWebApp: text('mobileWebApp'),
+  mobileGadget: text('mobileGadget'),
   sameOnBoth: v.boolean(),
   versionMode: v.picklist(['auto', 'manual']),
-  manualVersion: text(64),
-  // UTF-16 units, never more than the UTF-8 bytes: a longer draft could not be valid anyway.
-  extra: text(MAX_EXTRA_BYTES),
+  manualVersion: text('manualVersion'),
+  extra: text('extra'),
 });
 const requestId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,64}$/));
+/** A position in the host's history: what `resend` names and each listed entry carries. */
+export const historyIndexSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(HISTORY_MAX - 1));
+
+/** `value` as the schema's output, or `undefined` when it does not match. */
+function checked<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T | undefined {
+  const parsed = v.safeParse(schema, value);
+  return parsed.success ? parsed.output : undefined;
+}
 
 const fromWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
@@ -132,24 +152,23 @@ const fromWebviewSchema = v.variant('type', [
   v.object({
     type: v.literal('resend'),
     requestId,
-    index: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(HISTORY_MAX - 1)),
+    index: historyIndexSchema,
     // When the entry was sent: it names the entry even if newer sends moved its index.
     at: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   }),
   v.object({ type: v.literal('cancel'), requestId }),
   v.object({ type: v.literal('copy'), format: v.picklist(['curl', 'http']), draft: draftSchema }),
-  v.object({ type: v.literal('copyLogId'), logId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)) }),
+  v.object({ type: v.literal('copyLogId'), logId: v.pipe(v.string(), v.regex(LOG_ID_PATTERN)) }),
   v.object({ type: v.literal('peekVersion'), target: targetSchema }),
-  v.object({ type: v.literal('runCommand'), command: v.picklist(['configureCredentials', 'useTenantToken', 'testConnection', 'showLog', 'switchProfile', 'addProfile']) }),
-  v.object({ type: v.literal('openDocs'), url: v.pipe(v.string(), v.regex(/^https:\/\/open\.(feishu\.cn|larksuite\.com|larkoffice\.com)\//)) }),
+  v.object({ type: v.literal('runCommand'), command: v.picklist(HOST_COMMANDS) }),
+  v.object({ type: v.literal('openDocs'), url: v.pipe(v.string(), v.regex(DOC_URL_PATTERN)) }),
 ]);
 
 export type FromWebview = v.InferOutput<typeof fromWebviewSchema>;
 
 /** Run-time check of a message from the webview; `undefined` for anything malformed. */
 export function parseFromWebview(message: unknown): FromWebview | undefined {
-  const parsed = v.safeParse(fromWebviewSchema, message);
-  return parsed.success ? parsed.output : undefined;
+  return checked(fromWebviewSchema, message);
 }
 
 /**
@@ -157,8 +176,7 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
  * update, a message): checked like an inbound one; `undefined` when malformed.
  */
 export function parseDraft(value: unknown): Draft | undefined {
-  const parsed = v.safeParse(draftSchema, value);
-  return parsed.success ? parsed.output : undefined;
+  return checked(draftSchema, value);
 }
 
 /**

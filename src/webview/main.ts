@@ -3,7 +3,7 @@
 import type { Locale } from '../core/types.ts';
 import type { VsCodeApi } from './form.ts';
 import { Form } from './form.ts';
-import { readSavedState } from './inbound.ts';
+import { readSavedState } from './savedState.ts';
 
 declare function acquireVsCodeApi(): VsCodeApi;
 

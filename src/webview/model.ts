@@ -48,6 +48,11 @@ export function targetOf(draft: Draft): Target {
   return { userId: draft.userId.trim(), userIdType: draft.userIdType };
 }
 
+/** Mobile's counts when they are the same as PC's ("same on both"). */
+export function mirroredCounts(draft: Draft): Pick<Draft, 'mobileWebApp' | 'mobileGadget'> {
+  return { mobileWebApp: draft.pcWebApp, mobileGadget: draft.pcGadget };
+}
+
 export function sameTarget(a: Target | undefined, b: Target | undefined): boolean {
   return a !== undefined && b !== undefined && a.userId === b.userId && a.userIdType === b.userIdType;
 }

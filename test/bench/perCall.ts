@@ -126,7 +126,7 @@ export async function runPerCallBench(server: BenchServer): Promise<void> {
   // the way esbuild.mjs builds the extension.
   const sizeProbe = await esbuild.build({
     stdin: {
-      contents: ['client', 'catalog', 'export', 'http', 'messages', 'retry', 'schema', 'token', 'versions'].map((m) => `export * from './src/core/${m}.ts';`).join('\n'),
+      contents: ['client', 'guidance/guidance', 'export', 'http', 'messages', 'retry', 'schema', 'token', 'versions'].map((m) => `export * from './src/core/${m}.ts';`).join('\n'),
       resolveDir: new URL('../..', import.meta.url).pathname,
       loader: 'ts',
     },
@@ -140,5 +140,5 @@ export async function runPerCallBench(server: BenchServer): Promise<void> {
   const bytes = sizeProbe.outputFiles[0]?.contents.byteLength ?? 0;
   const inputs = Object.entries(sizeProbe.metafile.outputs)[0]?.[1].inputs ?? {};
   const share = (prefix: string): number => Object.entries(inputs).filter(([file]) => file.includes(prefix)).reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
-  console.log(`core bundle (minified, all of src/core + ky + valibot): ${(bytes / 1024).toFixed(1)} KiB — ky ${(share('node_modules/ky/') / 1024).toFixed(1)} KiB, valibot ${(share('node_modules/valibot/') / 1024).toFixed(1)} KiB, catalog ${(share('src/core/catalog') / 1024).toFixed(1)} KiB`);
+  console.log(`core bundle (minified, all of src/core + ky + valibot): ${(bytes / 1024).toFixed(1)} KiB — ky ${(share('node_modules/ky/') / 1024).toFixed(1)} KiB, valibot ${(share('node_modules/valibot/') / 1024).toFixed(1)} KiB, catalog ${(share('src/core/guidance/') / 1024).toFixed(1)} KiB`);
 }

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
-import { guidanceFor } from '../../src/core/catalog.ts';
+import { guidanceFor } from '../../src/core/guidance/guidance.ts';
 import { closeBrowser, launchBrowser } from '../integration/codeServer.ts';
 import { cacheRoot, locateProvisioned, repoRoot } from '../integration/provision.ts';
 import { findLeaks } from '../integration/runTest.ts';

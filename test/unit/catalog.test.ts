@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CATALOG_API_CODES, guidanceFor, normalizeLocale } from '../../src/core/catalog.ts';
-import type { FailureDescriptor, Guidance } from '../../src/core/catalog.ts';
+import { CATALOG_API_CODES, guidanceFor, normalizeLocale } from '../../src/core/guidance/guidance.ts';
+import type { FailureDescriptor, Guidance } from '../../src/core/guidance/guidance.ts';
 import type { Locale, NetworkReason } from '../../src/core/types.ts';
 
 const LOCALES: readonly Locale[] = ['en', 'zh-cn'];

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeResult, guidanceFor } from '../../src/core/catalog.ts';
+import { describeResult, guidanceFor } from '../../src/core/guidance/guidance.ts';
 import { SANDBOX_APP, badge, makeCore, valid, useFeishuServer } from '../support/core.ts';
 
 // From a real failed call to the text a person reads: the result names the catalog entry,

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { createTransport, resolveBaseUrl } from '../../src/core/http.ts';
+import { createTransport } from '../../src/core/http.ts';
+import { resolveBaseUrl } from '../../src/core/baseUrl.ts';
 import { useFeishuServer } from '../support/core.ts';
 
 describe('resolveBaseUrl', () => {

@@ -1,5 +1,5 @@
-// Runs the real webview bundle in headless Chromium, in a page built like the host's: the same
-// CSP (with a nonce), `media/form.css`, `<div id="app">` and `dist/webview.js`. A stand-in
+// Runs the real webview bundle in headless Chromium, in the page the host serves (renderFormHtml:
+// the same CSP with a nonce, `media/form.css`, `<div id="app">` and `dist/webview.js`). A stand-in
 // `acquireVsCodeApi()` records what the form posts and keeps its state in `window.__state`.
 // Every wait is bounded: the browser launch, page loads and selectors (Playwright timeouts), page
 // evaluations (`within`), and close(). The harness does not install anything: test/run.ts
@@ -17,7 +17,7 @@ import { CHROMIUM_ARGS } from '../integration/codeServer.ts';
 import { chromiumPath } from '../integration/provision.ts';
 import { HOOK_TIMEOUT_MS, within } from '../support/bounded.ts';
 import { cleanChildEnv } from '../support/cleanEnv.ts';
-import { formCsp } from '../../src/shared/protocol.ts';
+import { renderFormHtml } from '../../src/host/form/html.ts';
 import type { Browser, Page } from 'playwright-core';
 import type { FromHost, FromWebview } from '../../src/shared/protocol.ts';
 
@@ -98,41 +98,41 @@ export const THEMES = {
 
 export type Theme = keyof typeof THEMES;
 
+/** `html` with `from` replaced by `to`; the page must contain `from`, or the addition would be lost silently. */
+function replaceIn(html: string, from: string, to: string): string {
+  if (!html.includes(from)) throw new Error(`the form page has no ${from}: update what the harness adds to it`);
+  return html.replace(from, () => to);
+}
+
+/**
+ * The page the extension serves (renderFormHtml, the production CSP included), plus what VS Code
+ * adds to every webview: a script defining `acquireVsCodeApi` before the page's own, the theme's
+ * variables and the theme's class on <body>. The additions come after the CSP's <meta>, so the
+ * policy governs them too: the stand-in script needs the page's nonce like any other.
+ */
 function page(origin: string, nonce: string, theme: Theme, lang: string): string {
-  const csp = formCsp(origin, nonce);
-  // The inline script stands in for what VS Code injects; it carries the nonce like any allowed script.
-  return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <script nonce="${nonce}">
-    window.__posted = [];
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-    window.acquireVsCodeApi = (() => {
-      let acquired = false;
-      return () => {
-        if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
-        acquired = true;
-        const clone = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
-        return {
-          postMessage: (message) => { window.__posted.push(clone(message)); },
-          getState: () => clone(window.__state),
-          setState: (state) => { window.__state = clone(state); return state; },
-        };
+  const html = renderFormHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/form.css`, lang: lang === 'zh-CN' ? 'zh-CN' : 'en' });
+  const added = `<script nonce="${nonce}">
+  window.__posted = [];
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+  window.acquireVsCodeApi = (() => {
+    let acquired = false;
+    return () => {
+      if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
+      acquired = true;
+      const clone = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+      return {
+        postMessage: (message) => { window.__posted.push(clone(message)); },
+        getState: () => clone(window.__state),
+        setState: (state) => { window.__state = clone(state); return state; },
       };
-    })();
-  </script>
-  <link rel="stylesheet" href="${origin}/theme/${theme}.css">
-  <link rel="stylesheet" href="${origin}/media/form.css">
-</head>
-<body class="vscode-${theme === 'high-contrast' ? 'high-contrast' : theme}">
-  <div id="app"></div>
-  <script nonce="${nonce}" src="${origin}/dist/webview.js"></script>
-</body>
-</html>`;
+    };
+  })();
+</script>
+<link rel="stylesheet" href="${origin}/theme/${theme}.css">
+`;
+  return replaceIn(replaceIn(html, '</head>', `${added}</head>`), '<body>', `<body class="vscode-${theme}">`);
 }
 
 /** Chromium's launch; page loads and selector waits; a page evaluation. */

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FeishuBadgeApi } from '../../../src/extension.ts';
-import type { BulkCommandResult as BulkResult } from '../../../src/host/bulkCommand.ts';
+import type { BulkCommandResult as BulkResult } from '../../../src/host/commands/bulk.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
 import { startSuiteServer } from './server.ts';
 

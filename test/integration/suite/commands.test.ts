@@ -4,7 +4,7 @@
 // server received and what the command returned.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { guidanceFor } from '../../../src/core/catalog.ts';
+import { guidanceFor } from '../../../src/core/guidance/guidance.ts';
 import type { BadgeCommandResult } from '../../../src/core/result.ts';
 import type { FeishuBadgeApi } from '../../../src/extension.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { BadgeCommandResult } from '../../../src/core/result.ts';
-import type { ProfileResult } from '../../../src/host/profileCommands.ts';
+import type { ProfileResult } from '../../../src/host/commands/profiles.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
 import { startSuiteServer } from './server.ts';
 

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BadgeCommandResult } from '../../../src/core/result.ts';
-import type { BulkCommandResult } from '../../../src/host/bulkCommand.ts';
+import type { BulkCommandResult } from '../../../src/host/commands/bulk.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
 import { recordSecret } from './secrets.ts';
 import { startSuiteServer } from './server.ts';

@@ -1,22 +1,17 @@
 import * as vscode from 'vscode';
-import { planBulk } from '../core/bulk.ts';
-import type { BulkCheckpoint, BulkItemResult } from '../core/bulk.ts';
-import { itemsForUsers, parseBulkCsv, parseBulkJson } from '../core/bulkInput.ts';
-import { BULK_RESULTS_VIEW_ID } from './bulkResultsView.ts';
-import type { BulkResultsView } from './bulkResultsView.ts';
-import type { RowProblem } from '../core/bulkInput.ts';
-import { formatMessage } from '../core/messages.ts';
-import { parseCounts } from '../core/quickInput.ts';
-import { COMMANDS } from './commands.ts';
-import { confirmProduction } from './profileCommands.ts';
-import type { BadgeService } from './service.ts';
-
-const CHECKPOINT_KEY = 'feishuBadge.bulk.checkpoint';
-
-interface StoredCheckpoint {
-  runId: string;
-  done: string[];
-}
+import { planBulk } from '../../core/bulk.ts';
+import type { BulkItemResult, BulkOptions } from '../../core/bulk.ts';
+import { bulkRunId } from '../../core/badgeState.ts';
+import { itemsForUsers, parseBulkCsv, parseBulkJson } from '../../core/bulkInput.ts';
+import { BULK_RESULTS_VIEW_ID } from '../ui/bulkResultsView.ts';
+import type { RowProblem } from '../../core/bulkInput.ts';
+import { formatMessage } from '../../core/messages.ts';
+import { parseCounts } from '../../core/quickInput.ts';
+import { COMMANDS } from '../commandIds.ts';
+import type { ClientProblem } from '../send/clients.ts';
+import { apiBaseOf } from '../settings.ts';
+import { bulkArgs, parseArgs, parseCallerOptions } from './args.ts';
+import type { CommandContext } from './context.ts';
 
 /** What `feishuBadge.bulkSetBadges` returns. */
 export interface BulkCommandResult {
@@ -30,37 +25,9 @@ export interface BulkCommandResult {
   dryRun?: boolean;
   /** Items that would be sent (dry run). */
   valid?: number;
-  error?: 'validation' | 'no-credentials' | 'bad-settings' | 'untrusted-origin';
+  error?: 'validation' | ClientProblem;
   msg?: string;
   results: BulkItemResult[];
-}
-
-/** FNV-1a over the items and the target API: the same list to the same place resumes. */
-function runIdOf(items: readonly unknown[], where: string): string {
-  let hash = 0x811c9dc5;
-  const text = `${where}\n${JSON.stringify(items)}`;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `${hash.toString(16)}-${items.length}`;
-}
-
-/** The checkpoint of the current run lives in globalState, so a window reload mid-run can resume. */
-function globalStateCheckpoint(memento: vscode.Memento, runId: string): BulkCheckpoint & { readonly resumable: number } {
-  const stored = memento.get<StoredCheckpoint>(CHECKPOINT_KEY);
-  const done = new Set(stored?.runId === runId ? stored.done : []);
-  let writing = Promise.resolve();
-  return {
-    resumable: done.size,
-    isDone: (key) => done.has(key),
-    markDone: (key) => {
-      done.add(key);
-      // Writes are chained so the last state always wins.
-      writing = writing.then(() => memento.update(CHECKPOINT_KEY, { runId, done: [...done] } satisfies StoredCheckpoint));
-      return writing;
-    },
-  };
 }
 
 function describeProblems(problems: RowProblem[]): string {
@@ -70,7 +37,7 @@ function describeProblems(problems: RowProblem[]): string {
     .join('; ');
 }
 
-async function askItems(service: BadgeService): Promise<{ items: unknown[]; problems: RowProblem[] } | undefined> {
+async function askItems(ctx: CommandContext): Promise<{ items: unknown[]; problems: RowProblem[] } | undefined> {
   const paste = vscode.l10n.t('Paste user IDs (one set of counts for all)');
   const file = vscode.l10n.t('Open a CSV or JSON file (counts per user)');
   const choice = await vscode.window.showQuickPick([paste, file], { title: vscode.l10n.t('Bulk Set Badges'), ignoreFocusOut: true });
@@ -89,7 +56,7 @@ async function askItems(service: BadgeService): Promise<{ items: unknown[]; prob
   }
   const ids = await vscode.window.showInputBox({
     title: vscode.l10n.t('Bulk Set Badges (1/2)'),
-    prompt: vscode.l10n.t('User IDs ({0}), separated by spaces, commas or new lines.', service.settings.userIdType),
+    prompt: vscode.l10n.t('User IDs ({0}), separated by spaces, commas or new lines.', ctx.settings.current.userIdType),
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Enter at least one user ID.') : undefined),
   });
@@ -101,44 +68,47 @@ async function askItems(service: BadgeService): Promise<{ items: unknown[]; prob
     ignoreFocusOut: true,
     validateInput: (value) => {
       const parsed = parseCounts(value);
-      return parsed.ok ? undefined : formatMessage(parsed.id, service.locale);
+      return parsed.ok ? undefined : formatMessage(parsed.id, ctx.locale());
     },
   });
   const parsed = counts === undefined ? undefined : parseCounts(counts);
   if (parsed === undefined || !parsed.ok) return undefined;
-  return { items: itemsForUsers(ids, { pc: parsed.pc, mobile: parsed.mobile }, service.settings.userIdType), problems: [] };
+  return { items: itemsForUsers(ids, { pc: parsed.pc, mobile: parsed.mobile }, ctx.settings.current.userIdType), problems: [] };
 }
 
-export function registerBulkCommand(service: BadgeService, memento: vscode.Memento, log: vscode.LogOutputChannel, view: BulkResultsView): vscode.Disposable {
-  /** `options.signal`: in-process callers (and tests) can cancel a run as the progress notification does. */
-  const bulkSetBadges = async (args?: unknown, options?: { signal?: AbortSignal; confirmProduction?: boolean }): Promise<BulkCommandResult | undefined> => {
+/** Bulk Set Badges (list, CSV or JSON; dry run; progress with cancel; resume after an interruption). */
+export function registerBulkCommand(ctx: CommandContext): vscode.Disposable {
+  const { actions, log, bulkResults: view } = ctx;
+  /** The second argument: in-process callers (and tests) can cancel a run as the progress notification does. */
+  const bulkSetBadges = async (args?: unknown, second?: unknown): Promise<BulkCommandResult | undefined> => {
+    const options = parseCallerOptions(second);
     const interactive = args === undefined;
     let items: unknown[];
     let concurrency = 4;
     let dryRun = false;
     let problems: RowProblem[] = [];
     if (interactive) {
-      const asked = await askItems(service);
+      const asked = await askItems(ctx);
       if (asked === undefined) return undefined;
       items = asked.items;
       problems = asked.problems;
     } else {
-      const record = typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {};
-      if (!Array.isArray(record.items)) {
+      const parsed = parseArgs(bulkArgs, args);
+      if (parsed === undefined) {
         return { total: 0, ok: 0, failed: 0, skipped: 0, error: 'validation', msg: vscode.l10n.t('Pass { items: [...], concurrency?, dryRun? }.'), results: [] };
       }
-      items = record.items;
-      if (typeof record.concurrency === 'number' && Number.isFinite(record.concurrency)) concurrency = Math.min(16, Math.max(1, Math.floor(record.concurrency)));
-      dryRun = record.dryRun === true;
+      items = parsed.items;
+      if (parsed.concurrency !== undefined) concurrency = Math.min(16, Math.max(1, Math.floor(parsed.concurrency)));
+      dryRun = parsed.dryRun === true;
     }
 
     // Everything is validated before anything is sent.
-    const plan = planBulk(items, { defaultUserIdType: service.settings.userIdType });
+    const plan = planBulk(items, { defaultUserIdType: ctx.settings.current.userIdType });
     const invalidText = plan.invalid
       .slice(0, 3)
       .map((item) => {
         const issue = item.issues?.[0];
-        return `#${item.index + 1} ${item.userId || '?'}: ${issue === undefined ? '' : formatMessage(issue.id, service.locale, issue.params)}`;
+        return `#${item.index + 1} ${item.userId || '?'}: ${issue === undefined ? '' : formatMessage(issue.id, ctx.locale(), issue.params)}`;
       })
       .join('\n');
     if (dryRun) {
@@ -149,9 +119,8 @@ export function registerBulkCommand(service: BadgeService, memento: vscode.Memen
       if (interactive) void vscode.window.showErrorMessage(msg, { modal: true, detail: [invalidText, describeProblems(problems)].filter((t) => t !== '').join('\n') });
       return { total: plan.total, ok: 0, failed: plan.invalid.length, skipped: 0, error: 'validation', msg, results: plan.invalid };
     }
-    const base = service.baseUrl();
-    const runId = runIdOf(items, base.ok ? base.baseUrl : '');
-    const checkpoint = globalStateCheckpoint(memento, runId);
+    const base = apiBaseOf(ctx.profiles.active, ctx.settings.current);
+    const checkpoint = ctx.checkpoints.open(bulkRunId(items, base.ok ? base.baseUrl : ''));
     if (interactive) {
       const send = vscode.l10n.t('Send {0}', plan.valid.length - checkpoint.resumable);
       const detail = [
@@ -166,39 +135,28 @@ export function registerBulkCommand(service: BadgeService, memento: vscode.Memen
       if (answer !== send) return undefined;
     }
 
-    // A production profile asks once per run, not per user.
-    if (!(await confirmProduction(service.profile, vscode.l10n.t('Send {0} badges?', plan.valid.length), options?.confirmProduction))) {
-      return { total: plan.total, ok: 0, failed: 0, skipped: 0, cancelled: true, msg: vscode.l10n.t('Not sent: sending to the production profile was not confirmed.'), results: [] };
-    }
-    const summary = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Bulk badges'), cancellable: true },
-      (progress, token) => {
+    // A production profile asks once per run, not per user (BadgeActions asks).
+    const summary = await actions.bulk(items, plan.valid.length, { concurrency, checkpoint, ...(options.confirmProduction === undefined ? {} : { confirmed: options.confirmProduction }) }, (run) =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Bulk badges'), cancellable: true }, (progress, token) => {
         const controller = new AbortController();
         const subscription = token.onCancellationRequested(() => controller.abort());
-        options?.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-        if (options?.signal?.aborted === true) controller.abort();
+        options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+        if (options.signal?.aborted === true) controller.abort();
         let reported = 0;
-        return service
-          .bulk(items, {
-            concurrency,
-            signal: controller.signal,
-            checkpoint,
-            onProgress: (p) => {
-              const fraction = p.total === 0 ? 0 : (p.done / p.total) * 100;
-              progress.report({ message: vscode.l10n.t('{0}/{1} · {2} set · {3} failed · {4} skipped', p.done, p.total, p.ok, p.failed, p.skipped), increment: fraction - reported });
-              reported = fraction;
-            },
-          })
-          .finally(() => subscription.dispose());
-      },
+        const onProgress: NonNullable<BulkOptions['onProgress']> = (p) => {
+          const fraction = p.total === 0 ? 0 : (p.done / p.total) * 100;
+          progress.report({ message: vscode.l10n.t('{0}/{1} · {2} set · {3} failed · {4} skipped', p.done, p.total, p.ok, p.failed, p.skipped), increment: fraction - reported });
+          reported = fraction;
+        };
+        return run(controller.signal, onProgress).finally(() => subscription.dispose());
+      }),
     );
     if ('error' in summary) {
+      if (summary.error === 'cancelled') return { total: plan.total, ok: 0, failed: 0, skipped: 0, cancelled: true, msg: summary.msg, results: [] };
       if (interactive) void vscode.window.showErrorMessage(summary.msg);
       return { total: plan.total, ok: 0, failed: 0, skipped: 0, error: summary.error, msg: summary.msg, results: [] };
     }
-    if (!summary.cancelled) {
-      await memento.update(CHECKPOINT_KEY, undefined);
-    }
+    if (!summary.cancelled) await ctx.checkpoints.clear();
     log.info(`bulk: ${summary.total} items, ${summary.ok} set, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.rateLimited} rate-limited answers, ${summary.durationMs}ms${summary.cancelled ? ', cancelled' : ''}`);
     const text = summary.cancelled
       ? vscode.l10n.t('Bulk run cancelled: {0} set, {1} failed. Run the same list again to resume.', summary.ok, summary.failed)

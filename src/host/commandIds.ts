@@ -1,3 +1,5 @@
+import * as vscode from 'vscode';
+
 /** Every command id, mirroring `contributes.commands` in package.json. */
 export const COMMANDS = {
   configureCredentials: 'feishuBadge.configureCredentials',
@@ -20,3 +22,10 @@ export const COMMANDS = {
 } as const;
 
 export const SETTINGS_SECTION = 'feishuBadge';
+
+type CommandName = keyof typeof COMMANDS;
+
+/** Registers handlers by command name: one list per feature file, the ids from COMMANDS. */
+export function registerAll(handlers: Partial<Record<CommandName, (...args: never[]) => unknown>>): vscode.Disposable[] {
+  return Object.entries(handlers).map(([name, handler]) => vscode.commands.registerCommand(COMMANDS[name as CommandName], handler as (...args: unknown[]) => unknown));
+}

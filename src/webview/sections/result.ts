@@ -1,21 +1,19 @@
-// Renders a send's outcome. Everything in a response is data from a server: it only ever becomes
-// text nodes (see dom.ts), so a message like `<img onerror=…>` shows as those characters.
-import type { BadgeCommandResult } from '../core/result.ts';
-import type { Locale } from '../core/types.ts';
-import type { FormResult } from '../shared/protocol.ts';
-import type { Child, IconName } from './dom.ts';
-import { el, icon, replace } from './dom.ts';
-import type { StringId } from './strings.ts';
-import { isStringId, t } from './strings.ts';
+// A send's outcome. Everything in a response is data from a server: it only ever becomes text
+// nodes (see dom.ts), so a message like `<img onerror=…>` shows as those characters.
+import type { BadgeCommandResult } from '../../core/result.ts';
+import type { Locale } from '../../core/types.ts';
+import type { FormResult } from '../../shared/protocol.ts';
+import { DOC_URL_PATTERN, LOG_ID_PATTERN } from '../../shared/protocol.ts';
+import type { Child, IconName } from '../dom.ts';
+import { el, icon, replace } from '../dom.ts';
+import type { StringId } from '../strings.ts';
+import { isStringId, t } from '../strings.ts';
+import type { Context, Section, View } from './section.ts';
 
-export interface ResultActions {
+interface ResultActions {
   copyLogId(logId: string): void;
   openDocs(url: string): void;
 }
-
-// The host accepts only these (see protocol.ts); anything else is shown as text, not offered.
-const LOG_ID = /^[A-Za-z0-9_-]{1,128}$/;
-const DOC_URL = /^https:\/\/open\.(feishu\.cn|larksuite\.com|larkoffice\.com)\//;
 
 function headline(result: BadgeCommandResult, action: 'send' | 'clear'): { text: StringId; tone: 'ok' | 'fail' | 'neutral'; icon: IconName } {
   if (result.ok) return { text: action === 'clear' ? 'result.ok.clear' : 'result.ok.send', tone: 'ok', icon: 'pass' };
@@ -38,7 +36,7 @@ function fact(dl: HTMLElement, term: string, ...value: Child[]): void {
   dl.append(el('dt', {}, term), el('dd', {}, ...value));
 }
 
-export function renderResult(
+function renderResult(
   container: HTMLElement,
   formResult: FormResult | undefined,
   action: 'send' | 'clear',
@@ -62,7 +60,8 @@ export function renderResult(
   if (result.version !== undefined) fact(facts, t('result.version', locale), el('code', {}, result.version));
   if (result.logId !== undefined) {
     const logId = result.logId;
-    const copy = LOG_ID.test(logId)
+    // The host copies only log IDs like these; anything else is shown, not offered.
+    const copy = LOG_ID_PATTERN.test(logId)
       ? el('button', { type: 'button', class: 'secondary small', id: 'copy-log-id', 'aria-label': `${t('action.copyLogId', locale)} ${logId}` }, t('action.copyLogId', locale))
       : undefined;
     copy?.addEventListener('click', () => actions.copyLogId(logId));
@@ -98,7 +97,8 @@ export function renderResult(
     if (guidance.steps.length > 0) {
       box.append(el('h4', {}, t('result.steps', locale)), el('ol', {}, ...guidance.steps.map((step) => el('li', {}, step))));
     }
-    if (DOC_URL.test(guidance.docUrl)) {
+    // The host opens only documentation links like these; anything else is shown as text.
+    if (DOC_URL_PATTERN.test(guidance.docUrl)) {
       const url = guidance.docUrl;
       const link = el('a', { href: url, class: 'doc-link', id: 'open-docs', title: url }, t('action.openDocs', locale));
       link.addEventListener('click', (event) => {
@@ -123,4 +123,24 @@ export function renderResult(
     parts.push(el('details', { class: 'raw' }, el('summary', {}, t('result.raw', locale)), el('pre', { class: 'code', id: 'result-raw' }, pretty(raw))));
   }
   replace(container, ...parts);
+}
+
+export function create(ctx: Context): Section {
+  const container = el('div', { id: 'result', class: 'result', 'aria-live': 'polite' });
+  const element = el('section', { class: 'section', 'aria-labelledby': 'result-heading' }, ctx.text(el('h2', { id: 'result-heading' }), 'result.legend'), container);
+  const actions: ResultActions = {
+    copyLogId: (logId) => ctx.post({ type: 'copyLogId', logId }),
+    openDocs: (url) => ctx.post({ type: 'openDocs', url }),
+  };
+  // Redrawn only for a new result or language: a redraw would close the raw body someone opened
+  // and repeat the live region's announcement.
+  let shown: [FormResult | undefined, Locale] | undefined;
+  return {
+    element,
+    render({ result, resultAction, locale }: View): void {
+      if (shown !== undefined && shown[0] === result && shown[1] === locale) return;
+      shown = [result, locale];
+      renderResult(container, result, resultAction, locale, actions);
+    },
+  };
 }

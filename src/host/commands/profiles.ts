@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import type { Domain } from '../core/http.ts';
-import { COMMANDS } from './commands.ts';
-import type { CredentialStore } from './credentials.ts';
-import { DEFAULT_PROFILE_ID } from './profiles.ts';
-import type { Profile, ProfileStore } from './profiles.ts';
-import { describeBaseUrlProblem } from './settings.ts';
+import type { Domain } from '../../core/baseUrl.ts';
+import { COMMANDS, registerAll } from '../commandIds.ts';
+import { DEFAULT_PROFILE_ID } from '../profiles.ts';
+import type { Profile, ProfileStore } from '../profiles.ts';
+import { describeBaseUrlProblem } from '../settings.ts';
+import { addProfileArgs, parseArgs, profileRefArgs } from './args.ts';
+import type { CommandContext } from './context.ts';
 
 export interface ProfileResult {
   ok: boolean;
@@ -15,7 +16,6 @@ export interface ProfileResult {
 }
 
 const DOMAINS: readonly Domain[] = ['feishu', 'lark', 'custom'];
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function describe(profile: Profile): string {
   if (profile.id === DEFAULT_PROFILE_ID) return vscode.l10n.t('follows the feishuBadge.domain settings');
@@ -47,15 +47,18 @@ async function pickProfile(profiles: ProfileStore, title: string, includeDefault
   return picked?.profile;
 }
 
-export function registerProfileCommands(profiles: ProfileStore, credentials: CredentialStore, log: vscode.LogOutputChannel): vscode.Disposable[] {
+/** Add, Switch and Remove Profile. */
+export function registerProfileCommands(ctx: CommandContext): vscode.Disposable[] {
+  const { profiles, credentials, log } = ctx;
   const addProfile = async (args?: unknown): Promise<ProfileResult | undefined> => {
     let input: { name: string; domain: Domain; customBaseUrl?: string; production?: boolean };
     if (args !== undefined) {
-      if (!isRecord(args) || typeof args.name !== 'string' || !DOMAINS.includes(args.domain as Domain)) {
+      const parsed = parseArgs(addProfileArgs, args);
+      if (parsed === undefined) {
         return { ok: false, error: 'validation', msg: vscode.l10n.t('Pass { name, domain: "feishu" | "lark" | "custom", customBaseUrl?, production? }.') };
       }
-      input = { name: args.name, domain: args.domain as Domain, production: args.production === true };
-      if (typeof args.customBaseUrl === 'string') input.customBaseUrl = args.customBaseUrl;
+      input = { name: parsed.name, domain: parsed.domain, production: parsed.production === true };
+      if (parsed.customBaseUrl !== undefined) input.customBaseUrl = parsed.customBaseUrl;
     } else {
       const title = vscode.l10n.t('Feishu Badge: Add Profile');
       const name = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Profile name, e.g. "Test app" or "Production".'), ignoreFocusOut: true, validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('A profile needs a name.') : undefined) });
@@ -96,7 +99,8 @@ export function registerProfileCommands(profiles: ProfileStore, credentials: Cre
   const switchProfile = async (args?: unknown): Promise<ProfileResult | undefined> => {
     let profile: Profile | undefined;
     if (args !== undefined) {
-      const wanted = isRecord(args) ? (typeof args.id === 'string' ? args.id : typeof args.name === 'string' ? args.name : undefined) : undefined;
+      const ref = parseArgs(profileRefArgs, args);
+      const wanted = ref === undefined ? undefined : 'id' in ref ? ref.id : ref.name;
       profile = wanted === undefined ? undefined : profiles.find(wanted);
       if (profile === undefined) return { ok: false, error: 'not-found', msg: vscode.l10n.t('No profile "{0}".', String(wanted ?? '')) };
     } else {
@@ -111,7 +115,8 @@ export function registerProfileCommands(profiles: ProfileStore, credentials: Cre
   const removeProfile = async (args?: unknown): Promise<ProfileResult | undefined> => {
     let profile: Profile | undefined;
     if (args !== undefined) {
-      const wanted = isRecord(args) && typeof args.id === 'string' ? args.id : undefined;
+      const ref = parseArgs(profileRefArgs, args);
+      const wanted = ref !== undefined && 'id' in ref ? ref.id : undefined;
       profile = wanted === undefined ? undefined : profiles.find(wanted);
       if (profile === undefined || profile.id === DEFAULT_PROFILE_ID) return { ok: false, error: 'not-found', msg: vscode.l10n.t('No removable profile "{0}".', String(wanted ?? '')) };
     } else {
@@ -127,20 +132,5 @@ export function registerProfileCommands(profiles: ProfileStore, credentials: Cre
     return { ok: true, id: profile.id, name: profile.name };
   };
 
-  return [
-    vscode.commands.registerCommand(COMMANDS.addProfile, addProfile),
-    vscode.commands.registerCommand(COMMANDS.switchProfile, switchProfile),
-    vscode.commands.registerCommand(COMMANDS.removeProfile, removeProfile),
-  ];
-}
-
-/**
- * Asks before sending to a production profile (once per bulk run). In-process callers that have
- * asked already pass `{ confirmProduction: true }` as the command's second argument.
- */
-export async function confirmProduction(profile: Profile, what: string, confirmed: boolean | undefined): Promise<boolean> {
-  if (!profile.production || confirmed === true) return true;
-  const send = vscode.l10n.t('Send to production');
-  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('"{0}" is a production profile. {1}', profile.name, what), { modal: true }, send);
-  return answer === send;
+  return registerAll({ addProfile, switchProfile, removeProfile });
 }

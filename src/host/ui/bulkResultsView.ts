@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { BulkItemResult, BulkSummary } from '../core/bulk.ts';
-import { bulkResultsCsv } from '../core/bulkInput.ts';
-import { COMMANDS } from './commands.ts';
+import type { BulkItemResult, BulkSummary } from '../../core/bulk.ts';
+import { bulkResultsCsv } from '../../core/bulkInput.ts';
+import { COMMANDS } from '../commandIds.ts';
 
 export const BULK_RESULTS_VIEW_ID = 'feishuBadge.bulkResults';
 const HAS_RESULTS_CONTEXT = 'feishuBadge.hasBulkResults';

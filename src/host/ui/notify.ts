@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import type { Guidance } from '../core/catalog.ts';
-import { COMMANDS } from './commands.ts';
-import type { ConnectionResult, SendEvent } from './service.ts';
+import type { Guidance } from '../../core/guidance/guidance.ts';
+import { COMMANDS } from '../commandIds.ts';
+import type { ConnectionResult } from '../send/badgeService.ts';
+import type { SendReport } from '../send/report.ts';
 
 function guidanceDetail(guidance: Guidance): string {
   return [guidance.explanation, '', ...guidance.steps.map((step, index) => `${index + 1}. ${step}`)].join('\n');
@@ -32,9 +33,10 @@ async function showFailure(message: string, guidance: Guidance | undefined, logI
   }
 }
 
-export function showSendResult(event: SendEvent): void {
-  const { result, guidance } = event;
-  const user = event.userId ?? '';
+export function showSendResult(report: SendReport): void {
+  const { result } = report;
+  const guidance = result.guidance;
+  const user = report.target?.userId ?? '';
   if (result.ok) {
     void vscode.window.showInformationMessage(
       vscode.l10n.t('Badge set for {0} (version {1}, {2} ms, attempts: {3}).', user, result.version ?? '', result.durationMs ?? 0, result.attempts),

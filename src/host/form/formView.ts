@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { draftToInput, parseFromWebview } from '../../shared/protocol.ts';
+import type { FromHost, FromWebview } from '../../shared/protocol.ts';
+import { COMMANDS } from '../commandIds.ts';
+import type { BadgeActions } from '../send/badgeActions.ts';
+import { hostStateOf, rememberedInfo } from './hostState.ts';
+import type { HostStateSources } from './hostState.ts';
+import { renderFormHtml } from './html.ts';
+
+export const FORM_VIEW_ID = 'feishuBadge.form';
+
+/**
+ * The sidebar form. The webview is untrusted: every message is checked with the protocol's
+ * schema, and it never receives a secret or a token (only whether credentials exist). Sends go
+ * straight to BadgeActions, as the palette's do; the report comes back as the form shows it.
+ */
+export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  readonly #extensionUri: vscode.Uri;
+  readonly #actions: BadgeActions;
+  readonly #sources: HostStateSources;
+  readonly #log: vscode.LogOutputChannel;
+  readonly #pending = new Map<string, { controller: AbortController; action: 'send' | 'clear' }>();
+  readonly #disposables: vscode.Disposable[] = [];
+  #view: vscode.WebviewView | undefined;
+  #ready = false;
+  #queue: FromHost[] = [];
+
+  constructor(extensionUri: vscode.Uri, actions: BadgeActions, sources: HostStateSources, log: vscode.LogOutputChannel) {
+    this.#extensionUri = extensionUri;
+    this.#actions = actions;
+    this.#sources = sources;
+    this.#log = log;
+    const post = (): void => void this.#postState();
+    this.#disposables.push(
+      // Sends from any surface, profile switches, new credentials and settings all reach the form.
+      actions.onDidChangeState(post),
+      sources.profiles.onDidChange(post),
+      sources.credentials.onDidChange(post),
+      sources.settings.onDidChange(post),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.#view = view;
+    this.#ready = false;
+    const dist = vscode.Uri.joinPath(this.#extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.#extensionUri, 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    view.webview.html = this.#html(view.webview, dist, media);
+    this.#disposables.push(
+      view.webview.onDidReceiveMessage((message: unknown) => void this.#receive(message)),
+      view.onDidDispose(() => {
+        this.#view = undefined;
+        this.#ready = false;
+      }),
+    );
+  }
+
+  #html(webview: vscode.Webview, dist: vscode.Uri, media: vscode.Uri): string {
+    return renderFormHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'form.css')).toString(),
+      lang: this.#sources.locale() === 'zh-cn' ? 'zh-CN' : 'en',
+    });
+  }
+
+  #post(message: FromHost): void {
+    if (!this.#ready || this.#view === undefined) {
+      // Until the webview says it is ready, a posted message would be lost.
+      this.#queue.push(message);
+      return;
+    }
+    void this.#view.webview.postMessage(message);
+  }
+
+  async #postState(): Promise<void> {
+    if (this.#view === undefined) return;
+    this.#post({ type: 'state', state: await hostStateOf(this.#sources) });
+  }
+
+  async #receive(raw: unknown): Promise<void> {
+    const message = parseFromWebview(raw);
+    if (message === undefined) {
+      this.#log.warn(`form: ignored a malformed message (${typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw})`);
+      return;
+    }
+    await this.#handle(message);
+  }
+
+  async #handle(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready': {
+        this.#ready = true;
+        const queued = this.#queue;
+        this.#queue = [];
+        this.#post({ type: 'state', state: await hostStateOf(this.#sources) });
+        // A view reloaded mid-request learns it is still running.
+        for (const [requestId, { action }] of this.#pending) this.#post({ type: 'busy', requestId, action });
+        for (const item of queued) this.#post(item);
+        return;
+      }
+      case 'send':
+      case 'clear':
+      case 'resend': {
+        const action = message.type === 'clear' ? 'clear' : 'send';
+        const controller = new AbortController();
+        this.#pending.set(message.requestId, { controller, action });
+        this.#post({ type: 'busy', requestId: message.requestId, action });
+        const options = { signal: controller.signal };
+        const report =
+          message.type === 'send'
+            ? await this.#actions.send(draftToInput(message.draft), options)
+            : message.type === 'resend'
+              ? await this.#actions.resend(message.index, message.at, options)
+              : await this.#actions.clear(message.target, options);
+        this.#pending.delete(message.requestId);
+        this.#post({ type: 'result', payload: { requestId: message.requestId, action, result: report.result, ...(report.raw === undefined ? {} : { raw: report.raw }) } });
+        return;
+      }
+      case 'cancel':
+        this.#pending.get(message.requestId)?.controller.abort();
+        return;
+      case 'copy': {
+        const exported = await this.#actions.service.exportInput(draftToInput(message.draft), message.format);
+        if (exported.ok) {
+          await vscode.env.clipboard.writeText(exported.text);
+          this.#post({ type: 'copied', what: message.format });
+        }
+        return;
+      }
+      case 'copyLogId':
+        await vscode.env.clipboard.writeText(message.logId);
+        this.#post({ type: 'copied', what: 'logId' });
+        return;
+      case 'peekVersion': {
+        const service = this.#actions.service;
+        const [version, remembered] = await Promise.all([service.peekVersion(message.target), service.remembered(message.target)]);
+        this.#post({ type: 'version', target: message.target, version, ...(remembered === undefined ? {} : { remembered: rememberedInfo(remembered) }) });
+        return;
+      }
+      case 'runCommand':
+        await vscode.commands.executeCommand(COMMANDS[message.command]);
+        await this.#postState();
+        return;
+      case 'openDocs':
+        await vscode.env.openExternal(vscode.Uri.parse(message.url));
+        return;
+      default: {
+        const unreachable: never = message;
+        return unreachable;
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const { controller } of this.#pending.values()) controller.abort();
+    for (const disposable of this.#disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,27 @@
+import type { HistoryStore } from '../state/history.ts';
+import type { BulkResultsView } from './bulkResultsView.ts';
+import type { StatusBarController, StatusState } from './statusBar.ts';
+
+/** What activate() returns: the extension's own API for tests and other extensions. */
+export interface FeishuBadgeApi {
+  statusBar: () => { state: StatusState; visible: boolean; text: string; tooltip: string };
+  /** The request history, most recent first: user and when it was sent. */
+  history: () => Array<{ userId: string; at: number }>;
+  /** The bulk-results view as labels: groups with their items' labels and descriptions. */
+  bulkResults: () => Array<{ label: string; items: Array<{ label: string; description: string }> }>;
+}
+
+export function testApi(statusBar: StatusBarController, history: HistoryStore, bulkResults: BulkResultsView): FeishuBadgeApi {
+  return {
+    statusBar: () => ({ state: statusBar.state, ...statusBar.view }),
+    history: () => history.entries.map((entry) => ({ userId: entry.body.user_id, at: entry.at })),
+    bulkResults: () =>
+      bulkResults.getChildren().map((group) => ({
+        label: String(bulkResults.getTreeItem(group).label ?? ''),
+        items: bulkResults.getChildren(group).map((node) => {
+          const item = bulkResults.getTreeItem(node);
+          return { label: String(item.label ?? ''), description: String(item.description ?? '') };
+        }),
+      })),
+  };
+}
