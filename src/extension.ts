@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   const [history, recent, remembered, checkpoints] = [new HistoryStore(store), new RecentUsersStore(store), new RememberedBadgeStore(store), new BulkCheckpointStore(store)];
   const apiBase = (): ReturnType<typeof apiBaseOf> => apiBaseOf(profiles.active, settings.current);
   const service = new BadgeService({ clients, history, recent, remembered, settings: () => settings.current, apiBase, locale, log });
-  const actions = new BadgeActions(service, profiles, history);
+  const actions = new BadgeActions(service, profiles, history, log);
   const bulkResults = new BulkResultsView();
   const statusBar = new StatusBarController({ actions, profiles, credentials, settings, recent });
   const form = new FormViewProvider(extensionUri, actions, { credentials, profiles, settings, recent, history, locale }, log);

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { USER_ID_TYPES } from '../../core/types.ts';
 import type { CallerOptions } from './context.ts';
 
 // Command arguments from other extensions and tasks are untrusted input: each command parses
@@ -7,15 +6,19 @@ import type { CallerOptions } from './context.ts';
 
 const text = v.pipe(v.string(), v.trim(), v.minLength(1));
 
-export const clearArgs = v.object({ user_id: text, user_id_type: v.optional(v.picklist(USER_ID_TYPES)) });
-export const resendArgs = v.object({ index: v.pipe(v.number(), v.integer(), v.minValue(0)), at: v.optional(v.number()) });
+/** An optional field that is dropped (not a reason to refuse the call) when it has the wrong type. */
+const maybe = <T>(schema: v.GenericSchema<unknown, T>): v.GenericSchema<unknown, T | undefined> => v.fallback(v.optional(schema), undefined);
+
+// user_id_type stays text here: the command answers an unknown type with its own message.
+export const clearArgs = v.object({ user_id: text, user_id_type: maybe(v.string()) });
+export const resendArgs = v.object({ index: v.pipe(v.number(), v.integer(), v.minValue(0)), at: maybe(v.number()) });
 export const credentialArgs = v.object({ appId: text, appSecret: text });
 export const tokenArgs = v.object({ token: text });
 export const addProfileArgs = v.object({
   name: v.string(),
   domain: v.picklist(['feishu', 'lark', 'custom']),
-  customBaseUrl: v.optional(v.string()),
-  production: v.optional(v.boolean()),
+  customBaseUrl: maybe(v.string()),
+  production: maybe(v.boolean()),
 });
 export const profileRefArgs = v.union([v.object({ id: v.string() }), v.object({ name: v.string() })]);
 export const bulkArgs = v.object({
@@ -30,10 +33,16 @@ export function parseArgs<T>(schema: v.GenericSchema<unknown, T>, value: unknown
   return parsed.success ? parsed.output : undefined;
 }
 
-const callerOptions = v.object({ signal: v.optional(v.instance(AbortSignal)), silent: v.optional(v.boolean()), confirmProduction: v.optional(v.boolean()) });
+const isSignal = (value: unknown): value is AbortSignal =>
+  typeof value === 'object' && value !== null && typeof (value as AbortSignal).aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function';
 
-/** The in-process second argument; anything else is ignored. */
+/** The in-process second argument, field by field: a field of the wrong type is ignored, not the rest. */
 export function parseCallerOptions(value: unknown): CallerOptions {
-  const parsed = v.safeParse(callerOptions, value);
-  return parsed.success ? parsed.output : {};
+  if (typeof value !== 'object' || value === null) return {};
+  const { signal, silent, confirmProduction } = value as Record<string, unknown>;
+  return {
+    ...(isSignal(signal) ? { signal } : {}),
+    ...(typeof silent === 'boolean' ? { silent } : {}),
+    ...(typeof confirmProduction === 'boolean' ? { confirmProduction } : {}),
+  };
 }

@@ -7,7 +7,8 @@ import type { BadgeCommandResult } from '../../core/result.ts';
 import { validateBadge } from '../../core/schema.ts';
 import type { BadgeInput } from '../../core/schema.ts';
 import type { Locale, UserIdType } from '../../core/types.ts';
-import { COMMANDS, registerAll } from '../commandIds.ts';
+import { USER_ID_TYPES } from '../../core/types.ts';
+import { registerAll } from '../commandIds.ts';
 import type { SendReport } from '../send/report.ts';
 import { showSendResult } from '../ui/notify.ts';
 import { quickClearTarget } from '../ui/statusBar.ts';
@@ -88,7 +89,8 @@ export function registerBadgeCommands(ctx: CommandContext): vscode.Disposable[] 
 
   const setBadge = async (args?: unknown, second?: unknown): Promise<BadgeCommandResult | undefined> => {
     const options = parseCallerOptions(second);
-    const input = args ?? (await askBadge(ctx));
+    // Only a missing argument asks; `null` or any other value is validated and answered.
+    const input = args === undefined ? await askBadge(ctx) : args;
     if (input === undefined) return undefined;
     return finish(await actions.send(input, sendOptions(options)), options);
   };
@@ -103,7 +105,9 @@ export function registerBadgeCommands(ctx: CommandContext): vscode.Disposable[] 
         log.warn(`clearBadge: ${result.msg ?? ''}`);
         return result;
       }
-      target = { userId: parsed.user_id, userIdType: parsed.user_id_type ?? ctx.settings.current.userIdType };
+      const type = parsed.user_id_type ?? ctx.settings.current.userIdType;
+      if (!USER_ID_TYPES.includes(type as UserIdType)) return notSent(formatMessage('userIdType.invalid', ctx.locale()));
+      target = { userId: parsed.user_id, userIdType: type as UserIdType };
     } else {
       target = quickClearTarget(ctx.settings, ctx.recent) ?? (await askUserId(ctx, vscode.l10n.t('Clear Feishu Badge'), '1/1'));
     }
@@ -111,7 +115,14 @@ export function registerBadgeCommands(ctx: CommandContext): vscode.Disposable[] 
     const report = await actions.clear(target, sendOptions(options));
     if (report.result.ok && actions.canUndo && options.silent !== true) {
       const undo = vscode.l10n.t('Undo');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Cleared the badge of {0}.', target.userId), undo).then((choice) => (choice === undo ? vscode.commands.executeCommand(COMMANDS.undoClear) : undefined));
+      const cleared = target;
+      void vscode.window.showInformationMessage(vscode.l10n.t('Cleared the badge of {0}.', cleared.userId), undo).then(async (choice) => {
+        if (choice !== undo) return;
+        // This notification's user only: another user cleared since is not restored by this button.
+        const restored = await actions.undoClear({ progress: true }, cleared);
+        if (restored === undefined) void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to undo.'));
+        else showSendResult(restored);
+      });
       return report.result;
     }
     return finish(report, options);

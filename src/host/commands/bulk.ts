@@ -162,6 +162,8 @@ export function registerBulkCommand(ctx: CommandContext): vscode.Disposable {
       ? vscode.l10n.t('Bulk run cancelled: {0} set, {1} failed. Run the same list again to resume.', summary.ok, summary.failed)
       : vscode.l10n.t('Bulk run done: {0} set, {1} failed, {2} skipped.', summary.ok, summary.failed, summary.skipped);
     view.show(summary);
+    const result: BulkCommandResult = { total: summary.total, ok: summary.ok, failed: summary.failed, skipped: summary.skipped, cancelled: summary.cancelled, results: summary.results };
+    if (options.silent === true) return result;
     const show = vscode.l10n.t('Show Results');
     const exportCsv = vscode.l10n.t('Export CSV…');
     void (summary.failed > 0 ? vscode.window.showWarningMessage(text, show, exportCsv) : vscode.window.showInformationMessage(text, show, exportCsv)).then((choice) => {
@@ -169,14 +171,7 @@ export function registerBulkCommand(ctx: CommandContext): vscode.Disposable {
       if (choice === exportCsv) return view.exportCsv();
       return undefined;
     });
-    return {
-      total: summary.total,
-      ok: summary.ok,
-      failed: summary.failed,
-      skipped: summary.skipped,
-      cancelled: summary.cancelled,
-      results: summary.results,
-    };
+    return result;
   };
   return vscode.commands.registerCommand(COMMANDS.bulkSetBadges, bulkSetBadges);
 }

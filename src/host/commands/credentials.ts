@@ -70,6 +70,7 @@ export function registerCredentialCommands(ctx: CommandContext): vscode.Disposab
     const base = apiBaseOf(ctx.profiles.active, ctx.settings.current);
     if (!base.ok) return { ok: false, error: 'bad-settings', msg: describeBaseUrlProblem(base.problem, base.input) };
     await credentials.set(value, originOf(base.baseUrl));
+    log.info(value.kind === 'self-built' ? `credentials stored for app ${value.appId}` : 'tenant token stored (manual mode)');
     clients.invalidate('credentials replaced', ctx.profiles.active.id);
     const result = withProgress
       ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials…') }, () => service.testConnection())
@@ -89,7 +90,6 @@ export function registerCredentialCommands(ctx: CommandContext): vscode.Disposab
       given = await askAppCredentials();
       if (given === undefined) return undefined;
     }
-    log.info(`credentials stored for app ${given.appId}`);
     return store({ kind: 'self-built', ...given }, true);
   };
 
@@ -115,7 +115,6 @@ export function registerCredentialCommands(ctx: CommandContext): vscode.Disposab
       )?.trim();
       if (token === undefined || token === '') return undefined;
     }
-    log.info('tenant token stored (manual mode)');
     return store({ kind: 'manual', token }, false);
   };
 

@@ -96,13 +96,19 @@ export function registerProfileCommands(ctx: CommandContext): vscode.Disposable[
     return { ok: true, id: added.profile.id, name: added.profile.name };
   };
 
+  /** The profile `{ id }` or `{ name }` names, and what was asked for (for the message). */
+  const named = (args: unknown): { wanted: string; profile: Profile | undefined } => {
+    const ref = parseArgs(profileRefArgs, args);
+    const wanted = ref === undefined ? undefined : 'id' in ref ? ref.id : ref.name;
+    return { wanted: wanted ?? '', profile: wanted === undefined ? undefined : profiles.find(wanted) };
+  };
+
   const switchProfile = async (args?: unknown): Promise<ProfileResult | undefined> => {
     let profile: Profile | undefined;
     if (args !== undefined) {
-      const ref = parseArgs(profileRefArgs, args);
-      const wanted = ref === undefined ? undefined : 'id' in ref ? ref.id : ref.name;
-      profile = wanted === undefined ? undefined : profiles.find(wanted);
-      if (profile === undefined) return { ok: false, error: 'not-found', msg: vscode.l10n.t('No profile "{0}".', String(wanted ?? '')) };
+      const { wanted, profile: found } = named(args);
+      profile = found;
+      if (profile === undefined) return { ok: false, error: 'not-found', msg: vscode.l10n.t('No profile "{0}".', wanted) };
     } else {
       profile = await pickProfile(profiles, vscode.l10n.t('Switch Feishu Badge Profile'), true);
       if (profile === undefined) return undefined;
@@ -115,10 +121,9 @@ export function registerProfileCommands(ctx: CommandContext): vscode.Disposable[
   const removeProfile = async (args?: unknown): Promise<ProfileResult | undefined> => {
     let profile: Profile | undefined;
     if (args !== undefined) {
-      const ref = parseArgs(profileRefArgs, args);
-      const wanted = ref !== undefined && 'id' in ref ? ref.id : undefined;
-      profile = wanted === undefined ? undefined : profiles.find(wanted);
-      if (profile === undefined || profile.id === DEFAULT_PROFILE_ID) return { ok: false, error: 'not-found', msg: vscode.l10n.t('No removable profile "{0}".', String(wanted ?? '')) };
+      const { wanted, profile: found } = named(args);
+      profile = found;
+      if (profile === undefined || profile.id === DEFAULT_PROFILE_ID) return { ok: false, error: 'not-found', msg: vscode.l10n.t('No removable profile "{0}".', wanted) };
     } else {
       profile = await pickProfile(profiles, vscode.l10n.t('Remove Feishu Badge Profile'), false);
       if (profile === undefined) return undefined;

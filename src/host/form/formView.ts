@@ -117,14 +117,16 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
               ? await this.#actions.resend(message.index, message.at, options)
               : await this.#actions.clear(message.target, options);
         this.#pending.delete(message.requestId);
-        this.#post({ type: 'result', payload: { requestId: message.requestId, action, result: report.result, ...(report.raw === undefined ? {} : { raw: report.raw }) } });
+        // The body travels once, as `raw`: not also inside the result.
+        const { response: _response, ...result } = report.result;
+        this.#post({ type: 'result', payload: { requestId: message.requestId, action, result, ...(report.raw === undefined ? {} : { raw: report.raw }) } });
         return;
       }
       case 'cancel':
         this.#pending.get(message.requestId)?.controller.abort();
         return;
       case 'copy': {
-        const exported = await this.#actions.service.exportInput(draftToInput(message.draft), message.format);
+        const exported = await this.#actions.exportInput(draftToInput(message.draft), message.format);
         if (exported.ok) {
           await vscode.env.clipboard.writeText(exported.text);
           this.#post({ type: 'copied', what: message.format });
@@ -136,8 +138,7 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.#post({ type: 'copied', what: 'logId' });
         return;
       case 'peekVersion': {
-        const service = this.#actions.service;
-        const [version, remembered] = await Promise.all([service.peekVersion(message.target), service.remembered(message.target)]);
+        const [version, remembered] = await Promise.all([this.#actions.peekVersion(message.target), this.#actions.remembered(message.target)]);
         this.#post({ type: 'version', target: message.target, version, ...(remembered === undefined ? {} : { remembered: rememberedInfo(remembered) }) });
         return;
       }

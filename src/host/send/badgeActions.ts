@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { findResend, hasCounts } from '../../core/badgeState.ts';
+import { findResend, hasCounts, sameTarget } from '../../core/badgeState.ts';
 import type { RememberedBadge, Target } from '../../core/badgeState.ts';
 import type { BulkOptions, BulkSummary } from '../../core/bulk.ts';
 import { clearingInput } from '../../core/schema.ts';
@@ -47,6 +47,7 @@ export class BadgeActions implements vscode.Disposable {
   readonly #service: BadgeService;
   readonly #profiles: ProfileStore;
   readonly #history: HistoryStore;
+  readonly #log: vscode.LogOutputChannel;
   readonly #started = new vscode.EventEmitter<SendStart>();
   readonly #sent = new vscode.EventEmitter<SendReport>();
   readonly #changed = new vscode.EventEmitter<void>();
@@ -58,14 +59,26 @@ export class BadgeActions implements vscode.Disposable {
   /** Remembered state or history changed (after any send, single or bulk). */
   readonly onDidChangeState = this.#changed.event;
 
-  constructor(service: BadgeService, profiles: ProfileStore, history: HistoryStore) {
+  constructor(service: BadgeService, profiles: ProfileStore, history: HistoryStore, log: vscode.LogOutputChannel) {
     this.#service = service;
     this.#profiles = profiles;
     this.#history = history;
+    this.#log = log;
   }
 
-  get service(): BadgeService {
-    return this.#service;
+  /** What the extension last set for this user with the active profile (for the form and the status bar). */
+  remembered(target: Target): Promise<RememberedBadge | undefined> {
+    return this.#service.remembered(target);
+  }
+
+  /** The version an automatic send to this user would use now. */
+  peekVersion(target: Target): Promise<string | undefined> {
+    return this.#service.peekVersion(target);
+  }
+
+  /** A request as it would be sent now, as curl or .http (token redacted). */
+  exportInput(input: unknown, format: 'curl' | 'http'): Promise<{ ok: true; text: string } | { ok: false }> {
+    return this.#service.exportInput(input, format);
   }
 
   /** Whether an undo would restore something. */
@@ -81,15 +94,23 @@ export class BadgeActions implements vscode.Disposable {
   async clear(target: Target, options: SendOptions = {}): Promise<SendReport> {
     const before = await this.#service.remembered(target);
     const report = await this.#run('clear', clearingInput(target.userId, target.userIdType), vscode.l10n.t('Clear the badge of {0}?', target.userId), options);
-    // Undo belongs to the last clear: one that removed nothing leaves nothing to put back.
-    if (report.result.ok) this.#lastClear = hasCounts(before) && before !== undefined ? { target, before } : undefined;
+    if (report.result.ok) {
+      // Undo belongs to the last clear that removed something, from any surface; clearing the
+      // same user again (now empty) leaves nothing to put back for them.
+      if (hasCounts(before) && before !== undefined) this.#lastClear = { target, before };
+      else if (this.#lastClear !== undefined && sameTarget(this.#lastClear.target, target)) this.#lastClear = undefined;
+    }
     return report;
   }
 
-  /** Puts back the counts the last clear removed, with a new version; undefined when there is nothing to undo. */
-  async undoClear(options: SendOptions = {}): Promise<SendReport | undefined> {
+  /**
+   * Puts back the counts the last clear removed, with a new version; undefined when there is
+   * nothing to undo. `of`: only if that clear was of this user (a notification's Undo button must
+   * not restore another user cleared since).
+   */
+  async undoClear(options: SendOptions = {}, of?: Target): Promise<SendReport | undefined> {
     const undo = this.#lastClear;
-    if (undo === undefined) return undefined;
+    if (undo === undefined || (of !== undefined && !sameTarget(of, undo.target))) return undefined;
     this.#lastClear = undefined;
     const input: BadgeInput = { user_id: undo.target.userId, user_id_type: undo.target.userIdType };
     if (undo.before.pc !== undefined) input.pc = undo.before.pc;
@@ -122,6 +143,7 @@ export class BadgeActions implements vscode.Disposable {
     runner: (run: (signal?: AbortSignal, onProgress?: BulkOptions['onProgress']) => Promise<BulkOutcome>) => Thenable<BulkOutcome> = (run) => run(options.signal),
   ): Promise<BulkOutcome> {
     if (!(await confirmProduction(this.#profiles.active, vscode.l10n.t('Send {0} badges?', count), options.confirmed))) {
+      this.#log.info(`bulk not sent: production profile ${this.#profiles.active.name} not confirmed`);
       return { error: 'cancelled', msg: vscode.l10n.t('Not sent: sending to the production profile was not confirmed.') };
     }
     const summary = await runner((signal, onProgress) =>
@@ -136,6 +158,7 @@ export class BadgeActions implements vscode.Disposable {
     this.#started.fire({ action, ...(target === undefined ? {} : { target }) });
     let report: SendReport;
     if (!(await confirmProduction(this.#profiles.active, question, options.confirmed))) {
+      this.#log.info(`not sent: production profile ${this.#profiles.active.name} not confirmed`);
       report = notSentReport(action, target, 'cancelled', vscode.l10n.t('Not sent: sending to the production profile was not confirmed.'));
     } else if (options.progress === true && options.signal === undefined) {
       report = await withProgress(progressTitle(action, target), (signal) => this.#service.send(action, input, signal));

@@ -104,7 +104,7 @@ export class StatusBarController implements vscode.Disposable {
     }
     const label = domainLabelOf(profiles.active, settings.current);
     const domain = profiles.active.id === DEFAULT_PROFILE_ID ? label : `${profiles.active.name} · ${label}`;
-    const remembered = await actions.service.remembered(target);
+    const remembered = await actions.remembered(target);
     const latest = this.#state; // the awaits above may have let a click change it
     const withRemembered = remembered === undefined ? {} : { remembered };
     if ((latest.kind === 'busy' || latest.kind === 'done') && sameTarget(latest.target, target) && latest.domain === domain) {
@@ -119,14 +119,18 @@ export class StatusBarController implements vscode.Disposable {
     const state = this.#state;
     if (state.kind === 'hidden' || report.target === undefined) return;
     const { result } = report;
+    const notSent = result.error === 'cancelled' && result.attempts === 0;
     const last: LastOutcome = { ok: result.ok, userId: report.target.userId, at: Date.now(), ...(result.code === undefined ? {} : { code: result.code }) };
     if (state.kind === 'busy' && report.action === 'clear' && sameTarget(report.target, state.target)) {
       // Nothing was sent (a declined confirmation): back to idle, not ✗.
-      if (result.error === 'cancelled' && result.attempts === 0) this.#show({ ...state, kind: 'idle' });
+      if (notSent) this.#show({ ...state, kind: 'idle' });
       else this.#show({ ...state, kind: 'done', last });
       return;
     }
-    this.#show({ ...state, last });
+    // Another send: a clear's ✓/✗ still showing gives way to idle, a running spinner keeps
+    // spinning, and a send that never left is not a "last result".
+    const kind = state.kind === 'done' ? 'idle' : state.kind;
+    this.#show(notSent ? { ...state, kind } : { ...state, kind, last });
   }
 
   #showProfile(): void {

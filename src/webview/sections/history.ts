@@ -6,7 +6,8 @@ import { FORM_HISTORY_MAX } from '../../shared/protocol.ts';
 import { el, icon, replace, setAttrs } from '../dom.ts';
 import { t } from '../strings.ts';
 import type { Context, Section, View } from './section.ts';
-import { formatCounts, formatTime } from './section.ts';
+import { formatCounts } from '../../core/badgeState.ts';
+import { formatTime } from './section.ts';
 
 export function create(ctx: Context): Section {
   const list = el('ol', { id: 'history-list', class: 'history-list' });

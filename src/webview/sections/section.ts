@@ -1,7 +1,7 @@
 // What the form's sections share. A section builds its DOM once (`create(ctx)`) and redraws its
 // part from the whole view (`render(view)`); it changes things only through its context, so no
 // section reaches into another's DOM and the form stays the one owner of state.
-import type { ClientBadgeNum, Locale } from '../../core/types.ts';
+import type { Locale } from '../../core/types.ts';
 import type { Draft, FormResult, FromWebview, HostState, RememberedInfo } from '../../shared/protocol.ts';
 import { DRAFT_MAX_LENGTH } from '../../shared/protocol.ts';
 import type { Attrs } from '../dom.ts';
@@ -111,11 +111,6 @@ export function fieldMessages(field: FieldId, control?: Element): Section {
       );
     },
   };
-}
-
-/** `web app/mini program` counts of one client, `–` for what was not sent. */
-export function formatCounts(counts: ClientBadgeNum | undefined): string {
-  return counts === undefined ? '–' : `${counts.web_app ?? '–'}/${counts.gadget ?? '–'}`;
 }
 
 export function formatTime(at: number, locale: Locale): string {

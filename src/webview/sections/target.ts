@@ -6,7 +6,8 @@ import { el, replace } from '../dom.ts';
 import { sameTarget } from '../model.ts';
 import { t } from '../strings.ts';
 import type { Context, Section, View } from './section.ts';
-import { fieldMessages, formatCounts, formatTime, label, show, textInput } from './section.ts';
+import { formatCounts } from '../../core/badgeState.ts';
+import { fieldMessages, formatTime, label, show, textInput } from './section.ts';
 
 export function create(ctx: Context): Section {
   const userId = textInput('userId', (value) => ctx.edit({ userId: value }), { placeholder: 'ou_…' });
