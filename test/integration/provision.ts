@@ -19,6 +19,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, realpathSync, r
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { guardChild } from '../support/bounded.ts';
 import { cleanChildEnv } from '../support/cleanEnv.ts';
 import { isMainModule } from '../support/isMain.ts';
 
@@ -163,30 +164,15 @@ function runBounded(
       child.stdout?.pipe(out, { end: false });
       child.stderr?.pipe(out, { end: false });
     }
-    let timedOut = false;
-    const killGroup = (): void => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, options.timeoutMs);
-    options.signal?.addEventListener('abort', killGroup, { once: true });
-    const done = (): void => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', killGroup);
-    };
+    const guard = guardChild(child, options.timeoutMs, options.signal);
     child.once('error', (error) => {
-      done();
+      guard.done();
       out?.end();
       reject(error);
     });
     child.once('close', (code) => {
-      done();
+      guard.done();
+      const timedOut = guard.timedOut();
       if (options.signal?.aborted === true) {
         out?.end();
         reject(options.signal.reason);

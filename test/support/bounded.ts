@@ -2,6 +2,7 @@
 // silent hang. Hooks pass node:test a `timeout` too (the backstop); `within` fires a little earlier
 // so that the failure names the step instead of "test timed out".
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 
 /** The longest any hook may take (node:test `timeout` option): a hang fails within two minutes. */
 export const HOOK_TIMEOUT_MS = 110_000;
@@ -44,6 +45,33 @@ export interface ChildResult {
 }
 
 /**
+ * Kills a child's whole process group (it must be spawned `detached`) after `timeoutMs` or when
+ * `signal` aborts. Call `done()` once the child has closed.
+ */
+export function guardChild(child: ChildProcess, timeoutMs: number, signal?: AbortSignal): { done: () => void; timedOut: () => boolean } {
+  let timedOut = false;
+  const kill = (): void => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    kill();
+  }, timeoutMs);
+  signal?.addEventListener('abort', kill, { once: true });
+  return {
+    done: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', kill);
+    },
+    timedOut: () => timedOut,
+  };
+}
+
+/**
  * Runs a command in its own process group, collecting its output, and kills the whole group
  * after `timeoutMs` or when `signal` aborts (then the promise rejects with the signal's reason).
  * Unlike spawnSync it leaves the event loop free, so hook timeouts and watchdogs keep working.
@@ -63,31 +91,15 @@ export function runChild(
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    let timedOut = false;
-    const kill = (): void => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, options.timeoutMs);
-    options.signal?.addEventListener('abort', kill, { once: true });
-    const done = (): void => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', kill);
-    };
+    const guard = guardChild(child, options.timeoutMs, options.signal);
     child.once('error', (error) => {
-      done();
+      guard.done();
       reject(error);
     });
     child.once('close', (status) => {
-      done();
+      guard.done();
       if (options.signal?.aborted === true) reject(options.signal.reason);
-      else resolve({ status, stdout, stderr, timedOut });
+      else resolve({ status, stdout, stderr, timedOut: guard.timedOut() });
     });
   });
 }

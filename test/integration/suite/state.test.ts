@@ -7,6 +7,7 @@ import type { BadgeCommandResult } from '../../../src/core/result.ts';
 import type { FeishuBadgeApi } from '../../../src/extension.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
 import { startSuiteServer } from './server.ts';
+import { waitFor } from './waitFor.ts';
 
 const APP = { appId: 'cli_state_app', appSecret: 'state-secret-58c1e0b2aa' };
 const USER = 'ou_state_carol';
@@ -14,13 +15,6 @@ const run = <T>(command: string, ...args: unknown[]): Thenable<T> => vscode.comm
 const setting = (key: string, value: unknown): Thenable<void> => vscode.workspace.getConfiguration('feishuBadge').update(key, value, vscode.ConfigurationTarget.Global);
 const bodyOf = (server: FeishuServer, at = -1): Record<string, unknown> => (server.badgeRequests().at(at)?.body ?? {}) as Record<string, unknown>;
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('remembered state, undo and history', function () {
   this.timeout(30_000);

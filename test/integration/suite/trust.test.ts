@@ -11,6 +11,7 @@ import type { BulkCommandResult } from '../../../src/host/commands/bulk.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
 import { recordSecret } from './secrets.ts';
 import { startSuiteServer } from './server.ts';
+import { waitFor } from './waitFor.ts';
 
 const APP = { appId: 'cli_trust_app', appSecret: 'trust-secret-5c1d8e2b9f' };
 const USER = 'ou_trust_alice';
@@ -40,13 +41,6 @@ function answerOriginPrompt(answer: (origin: string) => string | undefined): { a
   return { asked, restore: () => (window.showWarningMessage = original) };
 }
 
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('trust: where secrets may go', function () {
   this.timeout(60_000);
@@ -81,7 +75,7 @@ describe('trust: where secrets may go', function () {
     writeFileSync(file, JSON.stringify({ 'feishuBadge.domain': 'custom', 'feishuBadge.customBaseUrl': other.url, 'feishuBadge.timeoutMs': 9_876 }));
     try {
       // timeoutMs is window-scoped: once the workspace value shows, VS Code has read the file.
-      await until(() => vscode.workspace.getConfiguration('feishuBadge').inspect('timeoutMs')?.workspaceValue === 9_876, 'the workspace settings to load');
+      await waitFor(() => vscode.workspace.getConfiguration('feishuBadge').inspect('timeoutMs')?.workspaceValue === 9_876, 'the workspace settings to load', 10_000);
       const result = await run<BadgeCommandResult>('feishuBadge.setBadge', { user_id: USER, pc: { web_app: 1 } });
       assert.equal(result.ok, true, JSON.stringify(result));
       assert.equal(other.requests.length, 0, 'the workspace-chosen host received a request');
@@ -91,7 +85,7 @@ describe('trust: where secrets may go', function () {
       assert.equal(other.requests.length, 0);
     } finally {
       writeFileSync(file, '{}');
-      await until(() => vscode.workspace.getConfiguration('feishuBadge').inspect('timeoutMs')?.workspaceValue === undefined, 'the workspace settings to clear');
+      await waitFor(() => vscode.workspace.getConfiguration('feishuBadge').inspect('timeoutMs')?.workspaceValue === undefined, 'the workspace settings to clear', 10_000);
     }
   });
 
