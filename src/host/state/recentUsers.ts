@@ -1,8 +1,7 @@
-import { addRecentUser } from '../../core/badgeState.ts';
-import type { KeyValueStore, Target } from '../../core/badgeState.ts';
-import { RECENT_USERS_MAX } from '../../core/badgeState.ts';
-import { readStored, readStoredList, targetSchema } from './read.ts';
 import * as v from 'valibot';
+import { RECENT_USERS_MAX, addRecentUser } from '../../core/badgeState.ts';
+import type { KeyValueStore, Target } from '../../core/badgeState.ts';
+import { readStored, readStoredList, targetSchema } from './read.ts';
 
 const LAST_TARGET_KEY = 'feishuBadge.lastTarget';
 const RECENT_KEY = 'feishuBadge.recentUsers';
