@@ -75,6 +75,3 @@ export class Redactor {
     return changed ? out : value;
   }
 }
-
-/** Redacts shapes only (no known secret): for text that leaves without a token manager at hand. */
-export const shapeRedactor = new Redactor();

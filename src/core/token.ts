@@ -94,14 +94,6 @@ export class TokenManager {
     return new Redactor([source.kind === 'self-built' ? source.appSecret : source.token, ...this.#issued]);
   }
 
-  /**
-   * A copy of `value` with this manager's secrets (App Secret, tokens held), and anything shaped
-   * like an access token or JWT, replaced by `<redacted>`. For everything that leaves the core.
-   */
-  redact<T>(value: T): T {
-    return this.#redactor.deep(value);
-  }
-
   /** Only this manager's secrets, not the shapes: for what the user wrote (request bodies, IDs). */
   redactSecrets(text: string): string {
     return this.#redactor.secrets(text);

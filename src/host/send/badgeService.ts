@@ -83,9 +83,8 @@ export class BadgeService {
     const line = client.tokens.redactSecrets(formatResultLine('POST', BADGE_PATH, result));
     if (result.kind === 'success') log.info(line);
     else log.warn(line);
-    const report = reportOf(action, target, result, validation.warnings, locale());
-    // The last scrub before the answer reaches people, the form and other extensions.
-    return { ...client.tokens.redact(report), target };
+    // What the server said was scrubbed by the client (src/core/client.ts); the report is built from it.
+    return reportOf(action, target, result, validation.warnings, locale());
   }
 
   async #record(client: ProfileClient, target: Target, result: BadgeResult): Promise<void> {
@@ -126,8 +125,8 @@ export class BadgeService {
       const validation = validateBadge(items[last.index], { defaultUserIdType });
       if (validation.ok) await this.#o.recent.remember({ userId: validation.value.body.user_id, userIdType: validation.value.userIdType });
     }
-    // The per-user answers are scrubbed once more; the user IDs are the caller's and stay as given.
-    return { ...run, results: run.results.map((item) => (item.result === undefined ? item : { ...item, result: client.tokens.redact(item.result) })) };
+    // Each per-user answer was scrubbed by the client that produced it.
+    return run;
   }
 
   async testConnection(signal?: AbortSignal): Promise<ConnectionResult & { guidance?: Guidance }> {
@@ -148,7 +147,8 @@ export class BadgeService {
     if (fields.code !== undefined) result.code = fields.code;
     if (fields.msg !== undefined) result.msg = fields.msg;
     if (fields.logId !== undefined) result.logId = fields.logId;
-    return client.tokens.redact(result);
+    // checkConnection scrubbed the failure this was built from.
+    return result;
   }
 
   /** The version an automatic send to this user would use now (for previews). */
