@@ -162,6 +162,8 @@ const fromWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('peekVersion'), target: targetSchema }),
   v.object({ type: v.literal('runCommand'), command: v.picklist(HOST_COMMANDS) }),
   v.object({ type: v.literal('openDocs'), url: v.pipe(v.string(), v.regex(DOC_URL_PATTERN)) }),
+  // The README's own section, opened from the extension's files (works offline).
+  v.object({ type: v.literal('openGuide'), topic: v.picklist(['sandbox']) }),
 ]);
 
 export type FromWebview = v.InferOutput<typeof fromWebviewSchema>;

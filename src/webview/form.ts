@@ -4,7 +4,7 @@
 // through shared/fromHost.ts.
 import type { Locale } from '../core/types.ts';
 import { parseFromHost } from '../shared/fromHost.ts';
-import type { Draft, FromWebview } from '../shared/protocol.ts';
+import type { Draft, FromWebview, HostState } from '../shared/protocol.ts';
 import { el, replace } from './dom.ts';
 import type { Evaluation } from './model.ts';
 import { evaluate, mirroredCounts, sameTarget } from './model.ts';
@@ -12,6 +12,7 @@ import type { SavedState } from './savedState.ts';
 import * as actions from './sections/actions.ts';
 import * as connection from './sections/connection.ts';
 import * as counts from './sections/counts.ts';
+import * as empty from './sections/empty.ts';
 import * as extra from './sections/extra.ts';
 import * as history from './sections/history.ts';
 import * as preview from './sections/preview.ts';
@@ -29,6 +30,13 @@ export interface VsCodeApi {
 }
 
 const PEEK_DELAY_MS = 300;
+/** A result and the host state after it arrive together: one ask for both. */
+const FORCED_PEEK_DELAY_MS = 50;
+
+/** What identifies the connection the form's facts belong to (profile, API base, app). */
+function connectionKey(host: HostState): string {
+  return JSON.stringify([host.profile?.name, host.baseUrl, host.credentialKind, host.appId]);
+}
 const NOTE_MS = 4000;
 
 function newRequestId(): string {
@@ -70,7 +78,9 @@ export class Form {
       resend: (index, at) => this.#resend(index, at),
     };
     const header = connection.create(ctx);
-    const fields = [target, counts, version, extra, preview, actions].map((section) => section.create(ctx));
+    const firstRun = empty.create(ctx);
+    const fields = [target, counts, version, extra, preview].map((section) => section.create(ctx));
+    const buttons = actions.create(ctx);
     const outcome = result.create(ctx);
     const recent = history.create(ctx);
     const form = el('form', { id: 'badge-form', novalidate: true, 'aria-labelledby': 'form-title' }, ...fields.map((section) => section.element));
@@ -78,8 +88,10 @@ export class Form {
       event.preventDefault();
       this.#send();
     });
-    replace(root, this.#text(el('h1', { id: 'form-title', class: 'sr-only' }), 'form.title'), header.element, form, outcome.element, recent.element);
-    this.#sections = [header, ...fields, outcome, recent];
+    // Send, Clear and the outcome stay in view (a sticky footer), whatever is scrolled to.
+    const footer = el('footer', { id: 'footer', class: 'footer' }, buttons.element, outcome.element);
+    replace(root, this.#text(el('h1', { id: 'form-title', class: 'sr-only' }), 'form.title'), header.element, firstRun.element, form, recent.element, footer);
+    this.#sections = [header, firstRun, ...fields, buttons, outcome, recent];
 
     this.#prefillDefaultTarget();
     this.#update();
@@ -95,14 +107,24 @@ export class Form {
     const message = parseFromHost(data);
     if (message === undefined) return;
     switch (message.type) {
-      case 'state':
+      case 'state': {
+        const previous = this.#saved.host;
         this.#saved.host = message.state;
+        // Another profile or app: what the form knew of the last one is not this one's.
+        if (previous !== undefined && connectionKey(previous) !== connectionKey(message.state)) this.#forget();
+        // Credentials now exist, or the settings were fixed: an error saying otherwise is stale.
+        const error = this.#saved.result?.result.error;
+        if ((error === 'no-credentials' && message.state.hasCredentials) || (error === 'bad-settings' && message.state.settingsProblem === undefined)) {
+          delete this.#saved.result;
+        }
         this.#setLocale(message.state.locale);
         this.#prefillDefaultTarget();
         this.#persist();
         this.#update();
-        this.#schedulePeek(false);
+        // A new host state follows every send from any surface and every switch: ask again.
+        this.#schedulePeek(true);
         break;
+      }
       case 'version':
         // Replies can cross while someone types: keep only the one for the target as it is now.
         if (!sameTarget(message.target, this.#evaluation?.target)) break;
@@ -125,6 +147,9 @@ export class Form {
         this.#saved.result = payload;
         this.#saved.resultAction = payload.action ?? this.#actionOf.get(payload.requestId) ?? 'send';
         if (this.#pending?.requestId === payload.requestId) this.#pending = undefined;
+        // The estimate and the remembered badge were from before this send: not shown until the
+        // host says again (the peek below), so a stale version is never offered or pre-filled.
+        this.#forget();
         this.#persist();
         this.#update();
         // The version moved on if something was sent; ask again for the next estimate.
@@ -183,21 +208,26 @@ export class Form {
   // ---------------------------------------------------------------------------------------------
   // Requests
 
+  /** The host said there are no credentials (before its first message nothing is known). */
+  #needsCredentials(): boolean {
+    return this.#saved.host !== undefined && !this.#saved.host.hasCredentials;
+  }
+
   #send(): void {
-    if (this.#pending !== undefined || this.#evaluation?.ok !== true) return;
+    if (this.#pending !== undefined || this.#evaluation?.ok !== true || this.#needsCredentials()) return;
     const requestId = this.#begin('send');
     this.#api.postMessage({ type: 'send', requestId, draft: { ...this.#saved.draft } });
   }
 
   #resend(index: number, at: number): void {
-    if (this.#pending !== undefined) return;
+    if (this.#pending !== undefined || this.#needsCredentials()) return;
     const requestId = this.#begin('send');
     this.#api.postMessage({ type: 'resend', requestId, index, at });
   }
 
   #clear(): void {
     const current = this.#evaluation?.target;
-    if (this.#pending !== undefined || current === undefined || current.userId === '') return;
+    if (this.#pending !== undefined || current === undefined || current.userId === '' || this.#needsCredentials()) return;
     const requestId = this.#begin('clear');
     this.#api.postMessage({ type: 'clear', requestId, target: { ...current } });
   }
@@ -219,18 +249,30 @@ export class Form {
     this.#update();
   }
 
+  /** Drops the host's version estimate and remembered badge (they are asked for again). */
+  #forget(): void {
+    delete this.#saved.version;
+    delete this.#saved.remembered;
+  }
+
   /** Asks the host for the next automatic version of the current target, debounced while typing. */
   #schedulePeek(force: boolean): void {
-    clearTimeout(this.#peekTimer);
     const current = this.#evaluation?.target;
     // Asked in manual mode too: the reply also says what the extension last set for this target.
     if (current === undefined || current.userId === '') return;
     const key = `${current.userIdType}:${current.userId}`;
+    // A forced ask still pending is not cancelled by a keystroke that changes nothing.
     if (!force && key === this.#lastPeek) return;
-    this.#peekTimer = setTimeout(() => {
-      this.#lastPeek = key;
-      this.#api.postMessage({ type: 'peekVersion', target: current });
-    }, PEEK_DELAY_MS);
+    clearTimeout(this.#peekTimer);
+    // Until it is asked, the last peek is no longer current.
+    this.#lastPeek = undefined;
+    this.#peekTimer = setTimeout(
+      () => {
+        this.#lastPeek = key;
+        this.#api.postMessage({ type: 'peekVersion', target: current });
+      },
+      force ? FORCED_PEEK_DELAY_MS : PEEK_DELAY_MS,
+    );
   }
 
   #showNote(text: string): void {
@@ -273,6 +315,7 @@ export class Form {
       estimate,
       remembered: remembered !== undefined && sameTarget(remembered.target, evaluation.target) ? remembered : undefined,
       busy: this.#pending?.action,
+      needsCredentials: this.#needsCredentials(),
       note: this.#note,
       result: this.#saved.result,
       resultAction: this.#saved.resultAction ?? 'send',

@@ -311,17 +311,19 @@ describe('form', () => {
   });
 
   describe('connection and target', () => {
-    test('shows the host state; each button posts runCommand', async () => {
+    test('shows the host state; the profile chip, Connect and the token link post runCommand', async () => {
       const form = await open();
       await form.deliver({ type: 'state', state: hostState({ settingsProblem: 'customBaseUrl must use https.' }) });
       assert.match(await form.text('#conn-domain'), /feishu · https:\/\/open\.feishu\.cn/);
       assert.match(await form.text('#conn-credentials'), /Self-built app cli_a1b2c3/);
       assert.match(await form.text('#settings-problem'), /customBaseUrl must use https\./);
-      for (const command of ['configureCredentials', 'useTenantToken', 'testConnection', 'showLog', 'switchProfile', 'addProfile'] as const) {
-        await form.page.click(`#cmd-${command}`);
-        assert.deepEqual(await lastOf(form, 'runCommand'), { type: 'runCommand', command });
-      }
+      await form.page.click('#profile-chip');
+      assert.deepEqual(await lastOf(form, 'runCommand'), { type: 'runCommand', command: 'switchProfile' });
       await form.deliver({ type: 'state', state: hostState({ hasCredentials: false, credentialKind: undefined }) });
+      await form.page.click('#connect');
+      assert.deepEqual(await lastOf(form, 'runCommand'), { type: 'runCommand', command: 'configureCredentials' });
+      await form.page.click('#use-token');
+      assert.deepEqual(await lastOf(form, 'runCommand'), { type: 'runCommand', command: 'useTenantToken' });
       assert.match(await form.text('#conn-credentials'), /Not set/);
       assert.equal(await form.page.locator('#settings-problem').isVisible(), false);
       await form.deliver({ type: 'state', state: hostState({ credentialKind: 'manual' }) });
@@ -332,10 +334,10 @@ describe('form', () => {
     test('names the active profile and flags a production one', async () => {
       const form = await open();
       await form.deliver({ type: 'state', state: hostState({ profile: { name: 'Test app', production: false } }) });
-      assert.equal((await form.text('#conn-profile')).trim(), 'Test app');
+      assert.equal((await form.text('#profile-chip .chip-name')).trim(), 'Test app');
       await form.deliver({ type: 'state', state: hostState({ profile: { name: '<b>Prod</b>', production: true } }) });
-      assert.match(await form.text('#conn-profile'), /<b>Prod<\/b> production: sends ask first/);
-      assert.equal(await form.page.locator('#conn-profile b').count(), 0, 'a profile name is text, never markup');
+      assert.match(await form.text('#profile-chip'), /<b>Prod<\/b> production: sends ask first/);
+      assert.equal(await form.page.locator('#profile-chip b').count(), 0, 'a profile name is text, never markup');
       await form.close();
     });
 

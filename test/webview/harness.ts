@@ -50,7 +50,8 @@ export async function buildWebview(): Promise<Uint8Array> {
   return output.contents;
 }
 
-// A minimal set of theme variables, copied from VS Code's Dark+ / Light+ / Dark High Contrast
+// A minimal set of theme variables, copied from VS Code's Dark+ / Light Modern (the default light
+// theme, whose status colours are VS Code's defaults: testing.iconPassed #73c991) / Dark High Contrast
 // themes. In VS Code the workbench injects the full set; these exist only in the harness.
 const COMMON = `--vscode-font-family: system-ui, "Ubuntu", "Droid Sans", sans-serif; --vscode-font-size: 13px; --vscode-font-weight: normal;
   --vscode-editor-font-family: "Droid Sans Mono", "DejaVu Sans Mono", monospace; --vscode-editor-font-size: 12px;`;
@@ -69,14 +70,14 @@ export const THEMES = {
   --vscode-textCodeBlock-background: rgba(10, 10, 10, 0.4); --vscode-textBlockQuote-background: rgba(127, 127, 127, 0.1);
   --vscode-textBlockQuote-border: rgba(0, 122, 204, 0.5); --vscode-progressBar-background: #0e70c0; --vscode-editor-foreground: #d4d4d4;`,
   light: `${COMMON}
-  --vscode-foreground: #616161; --vscode-descriptionForeground: #717171; --vscode-errorForeground: #a1260d;
-  --vscode-focusBorder: #0090f1; --vscode-sideBar-background: #f3f3f3; --vscode-sideBarSectionHeader-border: rgba(97, 97, 97, 0.19);
+  --vscode-foreground: #3b3b3b; --vscode-descriptionForeground: #3b3b3b; --vscode-errorForeground: #f85149;
+  --vscode-focusBorder: #0090f1; --vscode-sideBar-background: #f8f8f8; --vscode-sideBarSectionHeader-border: rgba(97, 97, 97, 0.19);
   --vscode-input-background: #ffffff; --vscode-input-foreground: #616161; --vscode-input-placeholderForeground: #767676;
   --vscode-inputValidation-errorBorder: #be1100; --vscode-dropdown-background: #ffffff; --vscode-dropdown-foreground: #616161;
   --vscode-dropdown-border: #cecece; --vscode-button-background: #007acc; --vscode-button-foreground: #ffffff;
   --vscode-button-hoverBackground: #0062a3; --vscode-button-secondaryBackground: #5f6a79; --vscode-button-secondaryForeground: #ffffff;
   --vscode-button-secondaryHoverBackground: #4c5561; --vscode-checkbox-background: #ffffff; --vscode-checkbox-foreground: #616161;
-  --vscode-checkbox-border: #919191; --vscode-editorWarning-foreground: #bf8803; --vscode-testing-iconPassed: #388a34;
+  --vscode-checkbox-border: #919191; --vscode-editorWarning-foreground: #bf8803; --vscode-testing-iconPassed: #73c991;
   --vscode-testing-iconFailed: #f14c4c; --vscode-textLink-foreground: #006ab1; --vscode-textLink-activeForeground: #006ab1;
   --vscode-textPreformat-foreground: #a31515; --vscode-textPreformat-background: rgba(0, 0, 0, 0.1);
   --vscode-textCodeBlock-background: rgba(220, 220, 220, 0.4); --vscode-textBlockQuote-background: rgba(127, 127, 127, 0.1);

@@ -34,7 +34,7 @@ const headTone = (form: FormPage): Promise<string | null> => form.page.getAttrib
 
 describe('result', () => {
   test('the region is a polite live region and starts empty', async () => {
-    assert.equal(await form.page.getAttribute('#result', 'aria-live'), 'polite');
+    assert.equal(await form.page.getAttribute('#result-summary', 'aria-live'), 'polite');
     assert.match(await form.text('#result'), /Nothing sent yet/);
   });
 
@@ -53,6 +53,7 @@ describe('result', () => {
       'Log ID': '20240101abcdef-LOG_1Copy log ID',
     });
     assert.deepEqual(await form.page.locator('#result ul.retries li').allTextContents(), ['Attempt 1: rate limited (HTTP 429, code 99991400); waited 1000 ms']);
+    await form.page.click('#result-toggle');
     await form.page.click('#copy-log-id');
     assert.deepEqual((await form.posted()).at(-1), { type: 'copyLogId', logId: '20240101abcdef-LOG_1' });
     // No guidance for a success; the raw body is there, pretty-printed.
@@ -76,6 +77,7 @@ describe('result', () => {
       'Send again.',
       'If it persists, quote log ID LOG-213001 to Feishu support.',
     ]);
+    await form.page.click('#result-toggle');
     await form.page.click('#open-docs');
     assert.deepEqual((await form.posted()).at(-1), { type: 'openDocs', url: 'https://open.feishu.cn/document/server-docs/application-v6/app_badge/set' });
     assert.equal(form.page.url().endsWith('/index.html?theme=dark&lang=en'), true, 'the link did not navigate');

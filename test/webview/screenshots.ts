@@ -16,6 +16,7 @@ try {
     await form.page.fill('#pcGadget', '-1');
     await form.page.fill('#extra', '{"from": ');
     await form.deliver(apiFailure('r-1'));
+    await form.page.click('#result-toggle');
     await form.page.locator('#result details').evaluate((details) => details.setAttribute('open', ''));
     await form.page.focus('#pcWebApp');
     const path = `/tmp/form-${theme}.png`;

@@ -94,8 +94,8 @@ describe('keyboard and accessibility', () => {
     const send = order.indexOf('send');
     assert.ok(userId >= 0, `Tab never reached #userId: ${order.join(', ')}`);
     assert.ok(send > userId, `Tab never reached #send after #userId: ${order.join(', ')}`);
-    // A logical order: connection buttons, target, counts, version, extra, preview, actions.
-    const expected = ['cmd-configureCredentials', 'userId', 'userIdType', 'pcWebApp', 'pcGadget', 'sameOnBoth', 'version-auto', 'extra', 'send'];
+    // A logical order: the profile chip, target, counts, version, extra, preview, actions.
+    const expected = ['profile-chip', 'userId', 'userIdType', 'pcWebApp', 'pcGadget', 'sameOnBoth', 'version-auto', 'extra', 'send'];
     const positions = expected.map((id) => order.indexOf(id));
     assert.deepEqual(
       positions.map((position) => position >= 0),
@@ -145,6 +145,7 @@ describe('keyboard and accessibility', () => {
     await form.page.fill('#manualVersion', '1');
     await form.page.click('#send');
     await form.deliver(apiFailure('r-1'));
+    await form.page.click('#result-toggle');
     await form.page.click('#result details summary');
     await form.deliver(success('r-2'));
     await form.deliver({ type: 'state', state: hostState({ locale: 'zh-cn' }) });

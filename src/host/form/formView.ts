@@ -149,6 +149,10 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'openDocs':
         await vscode.env.openExternal(vscode.Uri.parse(message.url));
         return;
+      case 'openGuide':
+        // The README ships in the package: its sandbox section needs no network.
+        await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(this.#extensionUri, 'README.md'));
+        return;
       default: {
         const unreachable: never = message;
         return unreachable;

@@ -1,37 +1,43 @@
-// The connection a send goes through (profile, domain and API base, credentials, a settings
-// problem) and the buttons that run the host's commands to change it.
+// The connection a send goes through, in one line: the profile as a chip that switches, the
+// domain and API base, the credentials, and a settings problem. The host's other commands live in
+// the view's title bar and its overflow menu, not here.
 import type { Locale } from '../../core/types.ts';
 import type { HostState } from '../../shared/protocol.ts';
-import { HOST_COMMANDS } from '../../shared/protocol.ts';
 import { el, icon, replace } from '../dom.ts';
 import { t } from '../strings.ts';
 import type { Context, Section, View } from './section.ts';
-import { button } from './section.ts';
 
 export function create(ctx: Context): Section {
-  const profile = el('dd', { id: 'conn-profile' });
+  const chip = el('button', { type: 'button', id: 'profile-chip', class: 'chip' });
+  chip.addEventListener('click', () => ctx.post({ type: 'runCommand', command: 'switchProfile' }));
   const domain = el('dd', { id: 'conn-domain' });
   const credentials = el('dd', { id: 'conn-credentials' });
   const problem = el('p', { id: 'settings-problem', class: 'message error', role: 'alert', hidden: true });
   const element = el(
     'section',
-    { class: 'section', 'aria-labelledby': 'connection-heading' },
-    ctx.text(el('h2', { id: 'connection-heading' }), 'connection.legend'),
-    el('dl', { class: 'facts' }, ctx.text(el('dt'), 'connection.profile'), profile, ctx.text(el('dt'), 'connection.domain'), domain, ctx.text(el('dt'), 'connection.credentials'), credentials),
+    { class: 'section connection', 'aria-labelledby': 'connection-heading' },
+    ctx.text(el('h2', { id: 'connection-heading', class: 'sr-only' }), 'connection.legend'),
+    el('div', { class: 'chips' }, chip),
+    el('dl', { class: 'facts' }, ctx.text(el('dt'), 'connection.domain'), domain, ctx.text(el('dt'), 'connection.credentials'), credentials),
     problem,
-    el('div', { class: 'buttons' }, ...HOST_COMMANDS.map((command) => button(ctx, `cmd-${command}`, `command.${command}`, 'secondary', () => ctx.post({ type: 'runCommand', command })))),
   );
 
   const draw = (host: HostState | undefined, locale: Locale): void => {
+    const name = host?.profile?.name ?? t('connection.unknown', locale);
+    const production = host?.profile?.production === true;
+    replace(
+      chip,
+      ...(production ? [icon('warning'), ' '] : []),
+      el('span', { class: 'chip-name' }, name),
+      ...(production ? [' ', el('span', { class: 'badge warning' }, t('connection.production', locale))] : []),
+      el('span', { class: 'chevron', 'aria-hidden': 'true' }, ' ▾'),
+    );
+    chip.setAttribute('aria-label', t('connection.switchProfile', locale, { name }));
+    chip.classList.toggle('production', production);
     if (host === undefined) {
       domain.textContent = t('connection.unknown', locale);
       credentials.textContent = '';
     } else {
-      replace(
-        profile,
-        host.profile?.name ?? t('connection.unknown', locale),
-        ...(host.profile?.production === true ? [' ', el('span', { class: 'badge warning' }, t('connection.production', locale))] : []),
-      );
       replace(domain, host.domain, host.baseUrl === undefined ? '' : ' · ', host.baseUrl === undefined ? '' : el('code', {}, host.baseUrl));
       const kind = !host.hasCredentials
         ? t('connection.none', locale)

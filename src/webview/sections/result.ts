@@ -125,13 +125,56 @@ function renderResult(
   replace(container, ...parts);
 }
 
+/** The outcome in one line: "✓ Badge set · version …", "✗ 213007 · App not visible to this user". */
+function renderLine(line: HTMLElement, formResult: FormResult | undefined, action: 'send' | 'clear', locale: Locale): void {
+  if (formResult === undefined) {
+    replace(line, el('span', { class: 'muted' }, t('result.none', locale)));
+    line.className = 'result-line';
+    return;
+  }
+  const { result } = formResult;
+  const head = headline(result, action);
+  const notSent = result.error === 'cancelled' && result.attempts === 0;
+  const glyph = head.tone === 'ok' ? '✓' : head.tone === 'fail' ? '✗' : '–';
+  const label = head.tone === 'ok' ? t('result.ok', locale) : head.tone === 'fail' ? t('result.failed', locale) : t('result.error.cancelled', locale);
+  let text: string;
+  if (result.ok) {
+    text = t(head.text, locale) + (result.version === undefined ? '' : ` · ${t('result.version', locale)} ${result.version}`);
+  } else if (notSent) {
+    text = result.msg !== undefined && result.msg !== '' ? result.msg : t('result.notSent', locale);
+  } else if (result.code !== undefined && result.code !== 0) {
+    text = `${result.code} · ${result.guidance?.title ?? t(head.text, locale)}`;
+  } else {
+    text = t(head.text, locale) + (result.guidance === undefined ? '' : ` · ${result.guidance.title}`);
+  }
+  replace(line, el('span', { class: 'glyph', role: 'img', 'aria-label': label }, glyph), ' ', el('span', { class: 'line-text' }, text));
+  line.className = `result-line ${head.tone}`;
+}
+
 export function create(ctx: Context): Section {
-  const container = el('div', { id: 'result', class: 'result', 'aria-live': 'polite' });
-  const element = el('section', { class: 'section', 'aria-labelledby': 'result-heading' }, ctx.text(el('h2', { id: 'result-heading' }), 'result.legend'), container);
+  const line = el('p', { id: 'result-line', class: 'result-line' });
+  const copy = el('button', { type: 'button', class: 'secondary small', id: 'line-copy-log-id', hidden: true });
+  const toggle = el('button', { type: 'button', class: 'secondary small', id: 'result-toggle', 'aria-expanded': 'false', 'aria-controls': 'result', hidden: true });
+  ctx.text(toggle, 'result.details');
+  // The details: everything the response said, expandable below the line.
+  const container = el('div', { id: 'result', class: 'result', role: 'region', hidden: true });
+  ctx.text(container, 'result.legend', undefined, 'aria-label');
+  // The line is the live region: a screen reader hears the outcome once, not the whole response.
+  const summary = el('div', { id: 'result-summary', class: 'result-summary', 'aria-live': 'polite', 'aria-atomic': 'true' }, line);
+  const element = el('div', { class: 'outcome' }, el('div', { class: 'result-bar' }, summary, copy, toggle), container);
   const actions: ResultActions = {
     copyLogId: (logId) => ctx.post({ type: 'copyLogId', logId }),
     openDocs: (url) => ctx.post({ type: 'openDocs', url }),
   };
+  let logId: string | undefined;
+  copy.addEventListener('click', () => {
+    if (logId !== undefined) actions.copyLogId(logId);
+  });
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', String(open));
+    container.hidden = !open;
+  });
   // Redrawn only for a new result or language: a redraw would close the raw body someone opened
   // and repeat the live region's announcement.
   let shown: [FormResult | undefined, Locale] | undefined;
@@ -139,8 +182,20 @@ export function create(ctx: Context): Section {
     element,
     render({ result, resultAction, locale }: View): void {
       if (shown !== undefined && shown[0] === result && shown[1] === locale) return;
+      const isNew = shown === undefined || shown[0] !== result;
       shown = [result, locale];
+      renderLine(line, result, resultAction, locale);
       renderResult(container, result, resultAction, locale, actions);
+      toggle.hidden = result === undefined;
+      // A new outcome starts with its details folded: the line says what happened.
+      if (isNew) {
+        toggle.setAttribute('aria-expanded', 'false');
+        container.hidden = true;
+      }
+      logId = result?.result.logId !== undefined && LOG_ID_PATTERN.test(result.result.logId) ? result.result.logId : undefined;
+      copy.hidden = logId === undefined;
+      copy.textContent = t('action.copyLogId', locale);
+      if (logId !== undefined) copy.setAttribute('aria-label', `${t('action.copyLogId', locale)} ${logId}`);
     },
   };
 }

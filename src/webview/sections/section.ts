@@ -24,6 +24,8 @@ export interface View {
   remembered: { badge?: RememberedInfo } | undefined;
   /** What the pending request does, while there is one. */
   busy: Action | undefined;
+  /** The host said there are no credentials: nothing can be sent until the app is connected. */
+  needsCredentials: boolean;
   /** A passing confirmation for the status line ("Copied as curl"). */
   note: string | undefined;
   result: FormResult | undefined;
