@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { normalizeLocale } from './core/guidance/guidance.ts';
 import { registerBadgeCommands } from './host/commands/badge.ts';
-import { registerBulkCommand } from './host/commands/bulk.ts';
+import { registerBulkCommands } from './host/commands/bulk.ts';
 import type { CommandContext } from './host/commands/context.ts';
 import { registerCredentialCommands } from './host/commands/credentials.ts';
 import { registerMiscCommands } from './host/commands/misc.ts';
@@ -19,6 +19,7 @@ import { HistoryStore } from './host/state/history.ts';
 import { RecentUsersStore } from './host/state/recentUsers.ts';
 import { RememberedBadgeStore } from './host/state/rememberedBadges.ts';
 import { BULK_RESULTS_VIEW_ID, BulkResultsView } from './host/ui/bulkResultsView.ts';
+import { ContextKeys } from './host/ui/contextKeys.ts';
 import { StatusBarController } from './host/ui/statusBar.ts';
 import { testApi } from './host/ui/testApi.ts';
 import type { FeishuBadgeApi } from './host/ui/testApi.ts';
@@ -41,14 +42,17 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   const actions = new BadgeActions(service, profiles, history, log);
   const bulkResults = new BulkResultsView();
   const statusBar = new StatusBarController({ actions, profiles, credentials, settings, recent });
+  const contextKeys = new ContextKeys({ actions, service, history, credentials, profiles });
   const form = new FormViewProvider(extensionUri, actions, { credentials, profiles, settings, recent, history, locale }, log);
-  const ctx: CommandContext = { actions, service, clients, credentials, profiles, settings, recent, history, checkpoints, bulkResults, log, locale };
-  subscriptions.push(log, settings, profiles, credentials, clients, actions, bulkResults, statusBar, form);
-  subscriptions.push(...registerBadgeCommands(ctx), ...registerCredentialCommands(ctx), ...registerProfileCommands(ctx), registerBulkCommand(ctx), ...registerMiscCommands(ctx));
+  const extensionId = context.extension.id;
+  const ctx: CommandContext = { actions, service, clients, credentials, profiles, settings, recent, history, checkpoints, bulkResults, log, locale, extensionId };
+  subscriptions.push(log, settings, profiles, credentials, clients, actions, bulkResults, statusBar, contextKeys, form);
+  subscriptions.push(...registerBadgeCommands(ctx), ...registerCredentialCommands(ctx), ...registerProfileCommands(ctx), ...registerBulkCommands(ctx), ...registerMiscCommands(ctx));
   subscriptions.push(vscode.window.registerTreeDataProvider(BULK_RESULTS_VIEW_ID, bulkResults));
   subscriptions.push(vscode.window.registerWebviewViewProvider(FORM_VIEW_ID, form, { webviewOptions: { retainContextWhenHidden: false } }));
   void statusBar.refresh();
-  return testApi(statusBar, history, bulkResults);
+  void contextKeys.refresh();
+  return testApi(statusBar, history, bulkResults, contextKeys);
 }
 
 export function deactivate(): void {

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import type { ClientBadgeNum } from './types.ts';
 
 /** A row the file parser could not turn into an item; line numbers are 1-based, header = 1. */
 export interface RowProblem {
@@ -99,9 +100,18 @@ export function parseBulkJson(text: string): ParsedBulkInput {
 }
 
 /** A list of user ids (one per line, or separated by commas / spaces) with one set of counts. */
-export function itemsForUsers(text: string, counts: { pc?: Record<string, number>; mobile?: Record<string, number> }, userIdType?: string): Array<Record<string, unknown>> {
+export function itemsForUsers(text: string, counts: { pc?: ClientBadgeNum; mobile?: ClientBadgeNum }, userIdType?: string): Array<Record<string, unknown>> {
   const ids = [...new Set(text.split(/[\s,，;]+/).map((id) => id.trim()).filter((id) => id !== ''))];
   return ids.map((id) => ({ user_id: id, ...(userIdType === undefined ? {} : { user_id_type: userIdType }), ...counts }));
+}
+
+/**
+ * The file name an export of bulk results suggests, in local time to the minute:
+ * `feishu-badge-bulk-2026-12-03T10-00.csv` (no colons: they are not allowed in Windows file names).
+ */
+export function bulkExportFileName(at: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `feishu-badge-bulk-${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${two(at.getHours())}-${two(at.getMinutes())}.csv`;
 }
 
 /** What a spreadsheet reads as the start of a formula. */

@@ -10,6 +10,7 @@ export const COMMANDS = {
   clearBadge: 'feishuBadge.clearBadge',
   bulkSetBadges: 'feishuBadge.bulkSetBadges',
   exportBulkResults: 'feishuBadge.exportBulkResults',
+  retryFailedBulk: 'feishuBadge.retryFailedBulk',
   copyLogId: 'feishuBadge.copyLogId',
   undoClear: 'feishuBadge.undoClear',
   resendFromHistory: 'feishuBadge.resendFromHistory',
@@ -19,6 +20,7 @@ export const COMMANDS = {
   copyLastRequestAsCurl: 'feishuBadge.copyLastRequestAsCurl',
   showLog: 'feishuBadge.showLog',
   openForm: 'feishuBadge.openForm',
+  openWalkthrough: 'feishuBadge.openWalkthrough',
 } as const;
 
 export const SETTINGS_SECTION = 'feishuBadge';

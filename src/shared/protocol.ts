@@ -103,7 +103,7 @@ export type FromHost =
   | { type: 'result'; payload: FormResult }
   | { type: 'copied'; what: 'curl' | 'http' | 'logId' };
 
-export const HOST_COMMANDS = ['configureCredentials', 'useTenantToken', 'testConnection', 'showLog', 'switchProfile', 'addProfile'] as const;
+export const HOST_COMMANDS = ['configureCredentials', 'useTenantToken', 'testConnection', 'showLog', 'switchProfile', 'addProfile', 'openWalkthrough'] as const;
 export type HostCommand = (typeof HOST_COMMANDS)[number];
 
 /** The longest text the host accepts in each draft field; the form sets them as `maxlength`. */

@@ -91,10 +91,19 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
   }
 
   async function palette(command: string): Promise<void> {
-    await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${command}`);
+    // A quick input still closing (a theme just picked) can swallow F1 or be inert for a moment:
+    // try again after Escape, a few times.
+    for (let tries = 1; ; tries++) {
+      await page.keyboard.press('F1');
+      const filled = await input
+        .waitFor({ state: 'visible', timeout: 5_000 })
+        .then(() => input.fill(`>${command}`, { timeout: 5_000 }))
+        .then(() => true, (error: unknown) => (tries >= 4 ? Promise.reject(error) : false));
+      if (filled) break;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
     await pick(command);
   }
 
@@ -146,23 +155,80 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
   async function shot(name: string): Promise<void> {
     // Let the host's estimate of the next automatic version reach the preview first.
     await form.locator('#preview-body', { hasNotText: '(automatic)' }).waitFor({ timeout: 3_000 }).catch(() => undefined);
-    await form.locator('#result').scrollIntoViewIfNeeded();
     await page.locator('.part.sidebar').screenshot({ path: join(SHOTS, `${name}.png`) });
   }
+
+  async function useTheme(theme: string, selector: string): Promise<void> {
+    await palette('Preferences: Color Theme');
+    await page.locator('.quick-input-widget input').fill(theme);
+    await pick(theme);
+    await page.locator(selector).waitFor({ timeout: 20_000 });
+  }
+
+  /** The result line in the footer, once it shows `pattern`. */
+  async function resultLine(pattern: RegExp): Promise<string> {
+    const line = form.locator('#result-line');
+    await line.filter({ hasText: pattern }).waitFor({ timeout: 30_000 });
+    return (await line.innerText()).trim();
+  }
+
+  /** The result line and Send are inside the sidebar's visible area, without scrolling. */
+  async function assertOutcomeInView(): Promise<void> {
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    assert.ok(sidebar !== null);
+    for (const selector of ['#result-line', '#send']) {
+      const box = await form.locator(selector).boundingBox();
+      assert.ok(box !== null && box.y >= sidebar.y && box.y + box.height <= sidebar.y + sidebar.height, `${selector} is out of view: ${JSON.stringify(box)} in ${JSON.stringify(sidebar)}`);
+    }
+  }
+
+  test('first run: the form shows one way in, and opens the walkthrough on its first step', async () => {
+    await page.locator('.part.activitybar .action-item a[aria-label^="Feishu Badge"]').first().click({ timeout: 15_000 });
+    form = await formFrame();
+    await form.locator('#empty-state').waitFor({ timeout: 15_000 });
+    assert.equal(await form.locator('#empty-state button.primary').count(), 1);
+    assert.equal(await form.locator('#send').getAttribute('aria-disabled'), 'true');
+    // The tour link opens the walkthrough itself, on its first step, not the Welcome overview
+    // (whose DOM holds the steps too, off screen): the first step's button is in the viewport.
+    await form.locator('#open-tour').click();
+    const walkthrough = page.locator('.gettingStartedContainer', { hasText: 'Get Started with Feishu Badge' });
+    const viewport = page.viewportSize();
+    const deadline = Date.now() + 30_000;
+    let box: { x: number; y: number } | null = null;
+    while (Date.now() < deadline) {
+      box = await walkthrough.getByRole('button', { name: 'Connect your app' }).first().boundingBox();
+      if (box !== null && viewport !== null && box.x >= 0 && box.x < viewport.width && box.y >= 0 && box.y < viewport.height) break;
+      box = null;
+      await page.waitForTimeout(250);
+    }
+    if (box === null) await page.screenshot({ path: join(SHOTS, 'failed-walkthrough.png') });
+    assert.ok(box !== null, `the walkthrough did not open on its first step (${join(SHOTS, 'failed-walkthrough.png')})`);
+    for (const step of ['Test the connection', 'Send your first badge', 'Quick clear, and undo']) {
+      await walkthrough.getByText(step, { exact: true }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    }
+    await page.screenshot({ path: join(SHOTS, 'walkthrough.png') });
+    await shot('form-dark-empty');
+    await useTheme('Light Modern', '.monaco-workbench.vs');
+    form = await formFrame();
+    await form.locator('#empty-state').waitFor({ timeout: 15_000 });
+    await shot('form-light-empty');
+    await useTheme('Dark Modern', '.monaco-workbench.vs-dark');
+  });
 
   test('credentials entered through the palette are verified against the server', async () => {
     await palette('Feishu Badge: Configure Credentials');
     await answer('(1/2)', sandbox.app.appId);
     await answer('(2/2)', sandbox.app.appSecret);
     await page.getByText('Connected: the credentials work.').first().waitFor({ timeout: 30_000 });
+    // The form heard it: the empty state gives way to the form.
+    await form.locator('#empty-state').waitFor({ state: 'hidden', timeout: 15_000 });
     const tokenRequest = sandbox.feishu.tokenRequests().at(-1);
     assert.deepEqual(tokenRequest?.body, { app_id: sandbox.app.appId, app_secret: sandbox.app.appSecret });
     assert.equal(tokenRequest?.code, 0);
   });
 
   test('filling the form and clicking Send sends exactly that body, and success is shown', async () => {
-    // As a person would: the Feishu Badge entry in the activity bar.
-    await page.locator('.part.activitybar .action-item a[aria-label^="Feishu Badge"]').first().click({ timeout: 15_000 });
+    // Still open from the first run (a click on its activity-bar entry would close it).
     form = await formFrame();
     await form.locator('#pcWebApp').fill('7');
     await form.locator('#pcGadget').fill('2');
@@ -184,6 +250,8 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
     assert.equal(request.query.user_id_type, 'open_id');
     assert.match(request.headers.authorization ?? '', /^Bearer t-/);
     assert.match((await form.locator('#result-head').getAttribute('class')) ?? '', /\bok\b/);
+    assert.match(await resultLine(/Badge set/), /^✓ Badge set/);
+    await assertOutcomeInView();
     await shot('form-dark-success');
   });
 
@@ -196,20 +264,56 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
     assert.ok(text.includes('213007'));
     assert.ok(text.includes(guidance.title), `guidance title "${guidance.title}" shown`);
     assert.ok(guidance.steps.slice(0, -1).every((step) => text.includes(step)), 'every step shown');
+    assert.equal(await resultLine(/213007/), `✗ 213007 · ${guidance.title}`);
+    await assertOutcomeInView();
     await shot('form-dark-error');
   });
 
+  test('a clear from the form can be undone from the palette', async () => {
+    await form.locator('#userId').fill('ou_sandbox_bob');
+    const before = sandbox.feishu.badgeRequests().length;
+    await form.locator('#clear').click();
+    await resultLine(/Badge cleared/);
+    assert.deepEqual((sandbox.feishu.badgeRequests()[before]?.body as { pc?: unknown }).pc, { web_app: 0, gadget: 0 });
+    await form.locator('#remembered', { hasText: /PC 0\/0/ }).waitFor({ timeout: 15_000 });
+    await palette('Feishu Badge: Undo Last Clear');
+    const deadline = Date.now() + 30_000;
+    while (sandbox.feishu.badgeRequests().length <= before + 1 && Date.now() < deadline) await page.waitForTimeout(100);
+    const undo = sandbox.feishu.badgeRequests()[before + 1];
+    assert.ok(undo !== undefined, 'Undo sent nothing');
+    assert.equal((undo.body as { user_id: string }).user_id, 'ou_sandbox_bob');
+    // The counts the form's clear removed (7 and 2, sent by the first test) come back.
+    assert.deepEqual((undo.body as { pc: unknown }).pc, { web_app: 7, gadget: 2 });
+    // A send from the palette reaches the form: what it remembers, and the next version.
+    const version = (undo.body as { version: string }).version;
+    await form.locator('#remembered', { hasText: `version ${version}` }).waitFor({ timeout: 15_000 });
+    assert.match(await form.locator('#remembered').innerText(), /PC 7\/2/);
+    await form.locator('#version-auto-note').filter({ hasText: /\d{13}/ }).waitFor({ timeout: 15_000 });
+    const estimate = /(\d{13,})/.exec(await form.locator('#version-auto-note').innerText())?.[1];
+    assert.ok(estimate !== undefined && BigInt(estimate) > BigInt(version), `the next version ${estimate} is not above ${version}`);
+  });
+
+  test('the walkthrough ticked every step off on the real events (connect, check, send, clear and undo)', async () => {
+    await palette('Feishu Badge: Get Started with Feishu Badge');
+    const walkthrough = page.locator('.gettingStartedContainer', { hasText: 'Get Started with Feishu Badge' });
+    const checked = walkthrough.locator('.codicon-getting-started-step-checked');
+    const deadline = Date.now() + 15_000;
+    while ((await checked.count()) < 4 && Date.now() < deadline) await page.waitForTimeout(250);
+    assert.equal(await checked.count(), 4, 'steps ticked off');
+    assert.equal(await walkthrough.locator('.codicon-getting-started-step-unchecked').count(), 0, 'no step left unticked');
+    await palette('View: Close Editor');
+  });
+
   test('light theme: the same form, success and error', async () => {
-    await palette('Preferences: Color Theme');
-    await page.locator('.quick-input-widget input').fill('Light Modern');
-    await pick('Light Modern');
-    await page.locator('.monaco-workbench.vs').waitFor({ timeout: 20_000 });
+    await useTheme('Light Modern', '.monaco-workbench.vs');
     form = await formFrame();
     await send('ou_sandbox_alice');
     assert.match((await form.locator('#result-head').getAttribute('class')) ?? '', /\bok\b/);
+    await resultLine(/Badge set/);
     await shot('form-light-success');
     await send('ou_sandbox_invisible');
     assert.match((await form.locator('#result-head').getAttribute('class')) ?? '', /\bfail\b/);
+    await resultLine(/213007/);
     await shot('form-light-error');
   });
 

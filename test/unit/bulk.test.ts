@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { RatePacer, checkpointKey, planBulk, runBulk } from '../../src/core/bulk.ts';
 import type { BulkCheckpoint } from '../../src/core/bulk.ts';
 import Papa from 'papaparse';
-import { bulkResultsCsv, itemsForUsers, parseBulkCsv, parseBulkJson } from '../../src/core/bulkInput.ts';
+import { bulkExportFileName, bulkResultsCsv, itemsForUsers, parseBulkCsv, parseBulkJson } from '../../src/core/bulkInput.ts';
 import { makeCore, useFeishuServer } from '../support/core.ts';
 
 const users = (n: number, prefix = 'ou_bulk_'): Array<Record<string, unknown>> =>
@@ -56,6 +56,11 @@ describe('bulk input files', () => {
 });
 
 describe('bulk results CSV', () => {
+  test('the export suggests a dated file name without colons, in local time', () => {
+    assert.equal(bulkExportFileName(new Date(2026, 11, 3, 10, 0, 59)), 'feishu-badge-bulk-2026-12-03T10-00.csv');
+    assert.equal(bulkExportFileName(new Date(2027, 0, 9, 7, 5)), 'feishu-badge-bulk-2027-01-09T07-05.csv');
+  });
+
   const failed = (userId: string, msg: string, extra: Partial<{ code: number; logId: string; guidance: { title: string; steps: string[] } }> = {}) => ({
     index: 0,
     userId,

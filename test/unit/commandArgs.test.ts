@@ -25,3 +25,10 @@ test('optional fields of the wrong type fall back instead of refusing the call',
   assert.deepEqual(parseArgs(addProfileArgs, { name: 'P', domain: 'lark', production: 'true', customBaseUrl: 5 }), { name: 'P', domain: 'lark', production: undefined, customBaseUrl: undefined });
   assert.equal(parseArgs(addProfileArgs, { name: 'P', domain: 'elsewhere' }), undefined);
 });
+
+test('a re-send may say which profile to use when the entry was sent with another one', () => {
+  assert.deepEqual(parseArgs(resendArgs, { index: 0, profile: 'entry' }), { index: 0, profile: 'entry' });
+  assert.deepEqual(parseArgs(resendArgs, { index: 1, at: 5, profile: 'active' }), { index: 1, at: 5, profile: 'active' });
+  // Anything else is dropped (the question is asked), not a reason to refuse the call.
+  assert.deepEqual(parseArgs(resendArgs, { index: 0, profile: 'other' }), { index: 0, profile: undefined });
+});

@@ -1,8 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { itemsForUsers } from '../../src/core/bulkInput.ts';
 import { checkConnection } from '../../src/core/connection.ts';
 import { parseCounts } from '../../src/core/quickInput.ts';
 import { formatResultLine, toCommandResult } from '../../src/core/result.ts';
+import { validateBadge } from '../../src/core/schema.ts';
 import { SANDBOX_APP, badge, makeCore, useFeishuServer } from '../support/core.ts';
 
 describe('command results, log lines and connection checks over real HTTP', () => {
@@ -76,11 +78,29 @@ describe('command results, log lines and connection checks over real HTTP', () =
 
 describe('palette count shorthand', () => {
   test('one number sets the web-app badge on both clients; four set each field', () => {
-    assert.deepEqual(parseCounts(' 3 '), { ok: true, pc: { web_app: 3, gadget: 0 }, mobile: { web_app: 3, gadget: 0 } });
+    assert.deepEqual(parseCounts(' 3 '), { ok: true, pc: { web_app: 3 }, mobile: { web_app: 3 } });
     assert.deepEqual(parseCounts('1, 2 3，4'), { ok: true, pc: { web_app: 1, gadget: 2 }, mobile: { web_app: 3, gadget: 4 } });
+  });
+  test('one number means what the form means: the mini-program (gadget) count is left out of the body, not set to 0', () => {
+    const parsed = parseCounts('3');
+    assert.ok(parsed.ok);
+    const validated = validateBadge({ user_id: 'ou_a', pc: parsed.pc, mobile: parsed.mobile });
+    assert.ok(validated.ok);
+    assert.deepEqual([validated.value.body.pc, validated.value.body.mobile], [{ web_app: 3 }, { web_app: 3 }]);
+    assert.equal(JSON.stringify(validated.value.body).includes('gadget'), false);
+    // Bulk paste: one set of counts for every pasted user, the same shape.
+    const items = itemsForUsers('ou_a ou_b', { pc: parsed.pc, mobile: parsed.mobile });
+    assert.deepEqual(items, [
+      { user_id: 'ou_a', pc: { web_app: 3 }, mobile: { web_app: 3 } },
+      { user_id: 'ou_b', pc: { web_app: 3 }, mobile: { web_app: 3 } },
+    ]);
+    // Four numbers still set the mini-program counts, zeros included.
+    const four = parseCounts('0 0 0 0');
+    assert.ok(four.ok);
+    assert.deepEqual([four.pc, four.mobile], [{ web_app: 0, gadget: 0 }, { web_app: 0, gadget: 0 }]);
   });
   test('anything else is a format error; range is left to the schema', () => {
     for (const text of ['', 'a', '1 2', '1 2 3', '1.5', '1 2 3 4 5']) assert.deepEqual(parseCounts(text), { ok: false, id: 'counts.format' }, text);
-    assert.deepEqual(parseCounts('-1'), { ok: true, pc: { web_app: -1, gadget: 0 }, mobile: { web_app: -1, gadget: 0 } });
+    assert.deepEqual(parseCounts('-1'), { ok: true, pc: { web_app: -1 }, mobile: { web_app: -1 } });
   });
 });

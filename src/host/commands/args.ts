@@ -11,7 +11,12 @@ const maybe = <T>(schema: v.GenericSchema<unknown, T>): v.GenericSchema<unknown,
 
 // user_id_type stays text here: the command answers an unknown type with its own message.
 export const clearArgs = v.object({ user_id: text, user_id_type: maybe(v.string()) });
-export const resendArgs = v.object({ index: v.pipe(v.number(), v.integer(), v.minValue(0)), at: maybe(v.number()) });
+export const resendArgs = v.object({
+  index: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  at: maybe(v.number()),
+  /** When the entry was sent with another profile: `entry` switches to it, `active` keeps the active one (no question). */
+  profile: maybe(v.picklist(['entry', 'active'])),
+});
 export const credentialArgs = v.object({ appId: text, appSecret: text });
 export const tokenArgs = v.object({ token: text });
 export const addProfileArgs = v.object({

@@ -9,11 +9,13 @@ import type { BadgeInput } from '../../core/schema.ts';
 import type { Locale, UserIdType } from '../../core/types.ts';
 import { USER_ID_TYPES } from '../../core/types.ts';
 import { registerAll } from '../commandIds.ts';
+import type { ResendProfile } from '../send/badgeActions.ts';
 import type { SendReport } from '../send/report.ts';
 import { showSendResult } from '../ui/notify.ts';
 import { quickClearTarget } from '../ui/statusBar.ts';
 import { clearArgs, parseArgs, parseCallerOptions, resendArgs } from './args.ts';
 import type { CallerOptions, CommandContext } from './context.ts';
+import { countsInputText } from './countsInput.ts';
 
 function userIdMessage(value: string, userIdType: UserIdType, locale: Locale): vscode.InputBoxValidationMessage | undefined {
   const validation = validateBadge({ user_id: value, user_id_type: userIdType, pc: { web_app: 0 } });
@@ -47,7 +49,7 @@ async function askBadge(ctx: CommandContext): Promise<BadgeInput | undefined> {
   if (target === undefined) return undefined;
   const counts = await vscode.window.showInputBox({
     title: `${title} (2/2)`,
-    prompt: vscode.l10n.t('Counts: one number for the web app badge on PC and mobile, or four: PC web app, PC mini program, mobile web app, mobile mini program.'),
+    ...countsInputText(),
     value: '1',
     ignoreFocusOut: true,
     validateInput: (value) => {
@@ -142,11 +144,13 @@ export function registerBadgeCommands(ctx: CommandContext): vscode.Disposable[] 
     const history = ctx.history.entries;
     let index: number;
     let at: number | undefined;
+    let profile: ResendProfile | undefined;
     if (args !== undefined) {
       const parsed = parseArgs(resendArgs, args);
       if (parsed === undefined) return notSent(vscode.l10n.t('Pass { index } of an entry in the history (0 = the latest; {0} entries).', history.length));
       index = parsed.index;
       at = parsed.at;
+      profile = parsed.profile;
     } else {
       if (history.length === 0) {
         void vscode.window.showInformationMessage(vscode.l10n.t('No requests in the history yet.'));
@@ -156,7 +160,7 @@ export function registerBadgeCommands(ctx: CommandContext): vscode.Disposable[] 
         history.map((entry, i) => ({
           label: `${entry.ok ? '$(check)' : '$(error)'} ${entry.body.user_id}`,
           description: `pc ${formatCounts(entry.body.pc)} · mobile ${formatCounts(entry.body.mobile)}${entry.code === undefined ? '' : ` · ${entry.code}`}`,
-          detail: `${new Date(entry.at).toLocaleString()} · ${entry.baseUrl} · ${entry.userIdType}`,
+          detail: [new Date(entry.at).toLocaleString(), ctx.profiles.list.find((p) => p.id === entry.profileId)?.name, entry.baseUrl, entry.userIdType].filter((part) => part !== undefined).join(' · '),
           index: i,
           at: entry.at,
         })),
@@ -166,7 +170,7 @@ export function registerBadgeCommands(ctx: CommandContext): vscode.Disposable[] 
       index = picked.index;
       at = picked.at;
     }
-    return finish(await actions.resend(index, at, sendOptions(options)), options);
+    return finish(await actions.resend(index, at, { ...sendOptions(options), ...(profile === undefined ? {} : { profile }) }), options);
   };
 
   const copyLastRequestAsCurl = async (): Promise<string | undefined> => {

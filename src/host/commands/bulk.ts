@@ -7,11 +7,12 @@ import { BULK_RESULTS_VIEW_ID } from '../ui/bulkResultsView.ts';
 import type { RowProblem } from '../../core/bulkInput.ts';
 import { formatMessage } from '../../core/messages.ts';
 import { parseCounts } from '../../core/quickInput.ts';
-import { COMMANDS } from '../commandIds.ts';
+import { registerAll } from '../commandIds.ts';
 import type { ClientProblem } from '../send/clients.ts';
 import { apiBaseOf } from '../settings.ts';
 import { bulkArgs, parseArgs, parseCallerOptions } from './args.ts';
 import type { CommandContext } from './context.ts';
+import { countsInputText } from './countsInput.ts';
 
 /** What `feishuBadge.bulkSetBadges` returns. */
 export interface BulkCommandResult {
@@ -63,7 +64,7 @@ async function askItems(ctx: CommandContext): Promise<{ items: unknown[]; proble
   if (ids === undefined) return undefined;
   const counts = await vscode.window.showInputBox({
     title: vscode.l10n.t('Bulk Set Badges (2/2)'),
-    prompt: vscode.l10n.t('Counts: one number for the web app badge on PC and mobile, or four: PC web app, PC mini program, mobile web app, mobile mini program.'),
+    ...countsInputText(),
     value: '1',
     ignoreFocusOut: true,
     validateInput: (value) => {
@@ -76,13 +77,21 @@ async function askItems(ctx: CommandContext): Promise<{ items: unknown[]; proble
   return { items: itemsForUsers(ids, { pc: parsed.pc, mobile: parsed.mobile }, ctx.settings.current.userIdType), problems: [] };
 }
 
-/** Bulk Set Badges (list, CSV or JSON; dry run; progress with cancel; resume after an interruption). */
-export function registerBulkCommand(ctx: CommandContext): vscode.Disposable {
+/**
+ * Bulk Set Badges (list, CSV or JSON; dry run; progress with cancel; resume after an
+ * interruption), and Retry Failed (the failed items of the last run, through the same path).
+ */
+export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
   const { actions, log, bulkResults: view } = ctx;
-  /** The second argument: in-process callers (and tests) can cancel a run as the progress notification does. */
-  const bulkSetBadges = async (args?: unknown, second?: unknown): Promise<BulkCommandResult | undefined> => {
+  /**
+   * One run. `args` undefined asks for the items (palette); `retry` is the Bulk Results view's
+   * button: its items need no question, but its failures are shown as the palette's are.
+   * The second argument: in-process callers (and tests) can cancel a run as the progress notification does.
+   */
+  const runBulk = async (args: unknown, second: unknown, retry: boolean): Promise<BulkCommandResult | undefined> => {
     const options = parseCallerOptions(second);
     const interactive = args === undefined;
+    const showErrors = interactive || retry;
     let items: unknown[];
     let concurrency = 4;
     let dryRun = false;
@@ -116,7 +125,7 @@ export function registerBulkCommand(ctx: CommandContext): vscode.Disposable {
     }
     if (plan.valid.length === 0) {
       const msg = vscode.l10n.t('Nothing to send: {0} item(s), none valid.', plan.total);
-      if (interactive) void vscode.window.showErrorMessage(msg, { modal: true, detail: [invalidText, describeProblems(problems)].filter((t) => t !== '').join('\n') });
+      if (showErrors) void vscode.window.showErrorMessage(msg, { modal: true, detail: [invalidText, describeProblems(problems)].filter((t) => t !== '').join('\n') });
       return { total: plan.total, ok: 0, failed: plan.invalid.length, skipped: 0, error: 'validation', msg, results: plan.invalid };
     }
     const base = apiBaseOf(ctx.profiles.active, ctx.settings.current);
@@ -153,7 +162,7 @@ export function registerBulkCommand(ctx: CommandContext): vscode.Disposable {
     );
     if ('error' in summary) {
       if (summary.error === 'cancelled') return { total: plan.total, ok: 0, failed: 0, skipped: 0, cancelled: true, msg: summary.msg, results: [] };
-      if (interactive) void vscode.window.showErrorMessage(summary.msg);
+      if (showErrors) void vscode.window.showErrorMessage(summary.msg);
       return { total: plan.total, ok: 0, failed: 0, skipped: 0, error: summary.error, msg: summary.msg, results: [] };
     }
     if (!summary.cancelled) await ctx.checkpoints.clear();
@@ -161,7 +170,7 @@ export function registerBulkCommand(ctx: CommandContext): vscode.Disposable {
     const text = summary.cancelled
       ? vscode.l10n.t('Bulk run cancelled: {0} set, {1} failed. Run the same list again to resume.', summary.ok, summary.failed)
       : vscode.l10n.t('Bulk run done: {0} set, {1} failed, {2} skipped.', summary.ok, summary.failed, summary.skipped);
-    view.show(summary);
+    view.show(summary, items);
     const result: BulkCommandResult = { total: summary.total, ok: summary.ok, failed: summary.failed, skipped: summary.skipped, cancelled: summary.cancelled, results: summary.results };
     if (options.silent === true) return result;
     const show = vscode.l10n.t('Show Results');
@@ -173,5 +182,18 @@ export function registerBulkCommand(ctx: CommandContext): vscode.Disposable {
     });
     return result;
   };
-  return vscode.commands.registerCommand(COMMANDS.bulkSetBadges, bulkSetBadges);
+
+  const bulkSetBadges = (args?: unknown, second?: unknown): Promise<BulkCommandResult | undefined> => runBulk(args, second, false);
+
+  const retryFailedBulk = async (_args?: unknown, second?: unknown): Promise<BulkCommandResult | undefined> => {
+    const failed = view.failedItems;
+    if (failed.length === 0) {
+      if (parseCallerOptions(second).silent !== true) void vscode.window.showInformationMessage(vscode.l10n.t('The last bulk run has no failed items to retry.'));
+      return undefined;
+    }
+    log.info(`bulk: retrying ${failed.length} failed item(s) of the last run`);
+    return runBulk({ items: failed }, second, true);
+  };
+
+  return registerAll({ bulkSetBadges, retryFailedBulk });
 }

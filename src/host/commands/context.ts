@@ -25,6 +25,8 @@ export interface CommandContext {
   bulkResults: BulkResultsView;
   log: vscode.LogOutputChannel;
   locale: () => Locale;
+  /** `publisher.name`, for the walkthrough's id. */
+  extensionId: string;
 }
 
 /**

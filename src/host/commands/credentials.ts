@@ -63,7 +63,7 @@ async function askAppCredentials(): Promise<{ appId: string; appSecret: string }
 
 /** Configure Credentials, Use a Tenant Access Token, Clear Credentials, Test Connection. */
 export function registerCredentialCommands(ctx: CommandContext): vscode.Disposable[] {
-  const { credentials, clients, service, log } = ctx;
+  const { credentials, clients, actions, log } = ctx;
 
   /** Stores credentials bound to the current API base (see ClientCache), then checks them. */
   const store = async (value: Credentials, withProgress: boolean): Promise<ConnectionResult> => {
@@ -73,8 +73,8 @@ export function registerCredentialCommands(ctx: CommandContext): vscode.Disposab
     log.info(value.kind === 'self-built' ? `credentials stored for app ${value.appId}` : 'tenant token stored (manual mode)');
     clients.invalidate('credentials replaced', ctx.profiles.active.id);
     const result = withProgress
-      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials…') }, () => service.testConnection())
-      : await service.testConnection();
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials…') }, () => actions.testConnection())
+      : await actions.testConnection();
     showConnectionResult(result);
     const { guidance: _guidance, ...plain } = result;
     return plain;
@@ -127,7 +127,7 @@ export function registerCredentialCommands(ctx: CommandContext): vscode.Disposab
   };
 
   const testConnection = async (): Promise<ConnectionResult> => {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the connection…') }, () => service.testConnection());
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the connection…') }, () => actions.testConnection());
     showConnectionResult(result);
     const { guidance: _guidance, ...plain } = result;
     return plain;

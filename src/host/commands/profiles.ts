@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { resolveBaseUrl } from '../../core/baseUrl.ts';
 import type { Domain } from '../../core/baseUrl.ts';
 import { COMMANDS, registerAll } from '../commandIds.ts';
 import { DEFAULT_PROFILE_ID } from '../profiles.ts';
@@ -47,9 +48,76 @@ async function pickProfile(profiles: ProfileStore, title: string, includeDefault
   return picked?.profile;
 }
 
+/** What was typed in an Add Profile that did not finish (cancelled, or refused): offered again. No secrets are asked here. */
+type ProfileDraft = Partial<{ name: string; domain: Domain; customBaseUrl: string; production: boolean }>;
+
+/** A quick-pick list with the previous answer first (so Enter keeps it). */
+function previousFirst<T extends { label: string }>(items: T[], previous: (item: T) => boolean): T[] {
+  return [...items.filter(previous), ...items.filter((item) => !previous(item))];
+}
+
+/**
+ * Asks for a new profile step by step: the name is checked against the existing ones and the URL
+ * with the settings' own checks as it is typed. Every answer goes into `draft` as it is given,
+ * so a cancelled or refused attempt starts again from what was typed.
+ */
+async function askProfile(profiles: ProfileStore, draft: ProfileDraft): Promise<{ name: string; domain: Domain; customBaseUrl?: string; production: boolean } | undefined> {
+  const title = vscode.l10n.t('Feishu Badge: Add Profile');
+  const name = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Profile name, e.g. "Test app" or "Production".'),
+    value: draft.name ?? '',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const trimmed = value.trim();
+      if (trimmed === '') return vscode.l10n.t('A profile needs a name.');
+      return profiles.list.some((p) => p.name.toLowerCase() === trimmed.toLowerCase()) ? vscode.l10n.t('A profile named "{0}" exists already.', trimmed) : undefined;
+    },
+  });
+  if (name === undefined) return undefined;
+  draft.name = name;
+  const domain = await vscode.window.showQuickPick(
+    previousFirst(
+      DOMAINS.map((d) => ({ label: d, domain: d })),
+      (item) => item.domain === draft.domain,
+    ),
+    { title, placeHolder: vscode.l10n.t('Which open platform does this profile call?'), ignoreFocusOut: true },
+  );
+  if (domain === undefined) return undefined;
+  draft.domain = domain.domain;
+  const input: { name: string; domain: Domain; customBaseUrl?: string; production: boolean } = { name, domain: domain.domain, production: false };
+  if (domain.domain === 'custom') {
+    const url = await vscode.window.showInputBox({
+      title,
+      prompt: vscode.l10n.t('API base, e.g. https://open.feishu.example.com'),
+      value: draft.customBaseUrl ?? '',
+      ignoreFocusOut: true,
+      validateInput: (value) => {
+        const base = resolveBaseUrl('custom', value);
+        return base.ok ? undefined : describeBaseUrlProblem(base.problem, base.input);
+      },
+    });
+    if (url === undefined) return undefined;
+    draft.customBaseUrl = url;
+    input.customBaseUrl = url;
+  }
+  const no = vscode.l10n.t('No');
+  const yes = vscode.l10n.t('Yes: ask before every send');
+  const production = await vscode.window.showQuickPick(
+    previousFirst([no, yes].map((label) => ({ label })), (item) => draft.production !== undefined && (item.label === yes) === draft.production),
+    { title, placeHolder: vscode.l10n.t('Is this a production app?'), ignoreFocusOut: true },
+  );
+  if (production === undefined) return undefined;
+  draft.production = production.label === yes;
+  input.production = draft.production;
+  return input;
+}
+
 /** Add, Switch and Remove Profile. */
 export function registerProfileCommands(ctx: CommandContext): vscode.Disposable[] {
   const { profiles, credentials, log } = ctx;
+  /** This session's unfinished Add Profile answers. */
+  const draft: ProfileDraft = {};
   const addProfile = async (args?: unknown): Promise<ProfileResult | undefined> => {
     let input: { name: string; domain: Domain; customBaseUrl?: string; production?: boolean };
     if (args !== undefined) {
@@ -60,24 +128,9 @@ export function registerProfileCommands(ctx: CommandContext): vscode.Disposable[
       input = { name: parsed.name, domain: parsed.domain, production: parsed.production === true };
       if (parsed.customBaseUrl !== undefined) input.customBaseUrl = parsed.customBaseUrl;
     } else {
-      const title = vscode.l10n.t('Feishu Badge: Add Profile');
-      const name = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Profile name, e.g. "Test app" or "Production".'), ignoreFocusOut: true, validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('A profile needs a name.') : undefined) });
-      if (name === undefined) return undefined;
-      const domain = await vscode.window.showQuickPick(
-        DOMAINS.map((d) => ({ label: d, domain: d })),
-        { title, placeHolder: vscode.l10n.t('Which open platform does this profile call?') },
-      );
-      if (domain === undefined) return undefined;
-      input = { name, domain: domain.domain };
-      if (domain.domain === 'custom') {
-        const url = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('API base, e.g. https://open.feishu.example.com'), ignoreFocusOut: true });
-        if (url === undefined) return undefined;
-        input.customBaseUrl = url;
-      }
-      const yes = vscode.l10n.t('Yes: ask before every send');
-      const production = await vscode.window.showQuickPick([vscode.l10n.t('No'), yes], { title, placeHolder: vscode.l10n.t('Is this a production app?') });
-      if (production === undefined) return undefined;
-      input.production = production === yes;
+      const asked = await askProfile(profiles, draft);
+      if (asked === undefined) return undefined;
+      input = asked;
     }
     const added = await profiles.add(input);
     if (!added.ok) {
@@ -85,6 +138,8 @@ export function registerProfileCommands(ctx: CommandContext): vscode.Disposable[
       if (args === undefined) void vscode.window.showErrorMessage(msg);
       return { ok: false, error: 'validation', msg };
     }
+    // Added: the next Add Profile starts empty.
+    for (const key of Object.keys(draft) as Array<keyof ProfileDraft>) delete draft[key];
     await profiles.activate(added.profile.id);
     log.info(`profile added and active: ${added.profile.name} (${added.profile.id})`);
     if (args === undefined) {

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
-import { findResend, hasCounts, sameTarget } from '../../core/badgeState.ts';
-import type { RememberedBadge, Target } from '../../core/badgeState.ts';
+import { findResend, formatCounts, hasCounts, sameTarget } from '../../core/badgeState.ts';
+import type { HistoryEntry, RememberedBadge, Target } from '../../core/badgeState.ts';
+import type { Guidance } from '../../core/guidance/guidance.ts';
 import type { BulkOptions, BulkSummary } from '../../core/bulk.ts';
 import { clearingInput } from '../../core/schema.ts';
 import type { BadgeInput } from '../../core/schema.ts';
 import type { Profile, ProfileStore } from '../profiles.ts';
 import type { HistoryStore } from '../state/history.ts';
-import type { BadgeService } from './badgeService.ts';
+import type { BadgeService, ConnectionResult } from './badgeService.ts';
 import type { ClientProblem } from './clients.ts';
 import { notSentReport } from './report.ts';
 import type { SendAction, SendReport } from './report.ts';
@@ -22,6 +23,14 @@ export interface SendOptions {
   confirmed?: boolean;
 }
 
+/** Which profile a re-send uses when the entry was sent with another one than the active profile. */
+export type ResendProfile = 'entry' | 'active';
+
+export interface ResendOptions extends SendOptions {
+  /** Decided by the caller: no question. Without it, a modal asks when the profiles differ. */
+  profile?: ResendProfile;
+}
+
 /** A send that starts: the status bar spins for a quick clear, the form shows busy. */
 export interface SendStart {
   action: SendAction;
@@ -29,15 +38,29 @@ export interface SendStart {
 }
 
 /**
- * Asks before sending to a production profile, naming the action, the user and the host. A
- * caller that asked already (a bulk run asks once) passes `confirmed`.
+ * Asks before sending to a production profile; `what` names the action, the user, the counts and
+ * the host. A caller that asked already (a bulk run asks once) passes `confirmed`. `what` is
+ * undefined when nothing can be sent (invalid input, a refused API base): then there is nothing to
+ * ask about, and the send path answers why.
  */
-export async function confirmProduction(profile: Profile, what: string, confirmed: boolean | undefined): Promise<boolean> {
+export async function confirmProduction(profile: Profile, what: () => string | undefined, confirmed: boolean | undefined): Promise<boolean> {
   if (!profile.production || confirmed === true) return true;
+  const question = what();
+  if (question === undefined) return true;
   const send = vscode.l10n.t('Send to production');
-  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('"{0}" is a production profile. {1}', profile.name, what), { modal: true }, send);
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('"{0}" is a production profile. {1}', profile.name, question), { modal: true }, send);
   return answer === send;
 }
+
+/** The question of the production confirmation for one badge: the action, the user, the counts as they would be sent and the host. */
+const QUESTIONS: Readonly<Record<SendAction, (user: string, pc: string, mobile: string, host: string) => string>> = {
+  send: (user, pc, mobile, host) => vscode.l10n.t('Set the badge of {0} (PC {1}, mobile {2}) on {3}?', user, pc, mobile, host),
+  resend: (user, pc, mobile, host) => vscode.l10n.t('Re-send the badge of {0} (PC {1}, mobile {2}) on {3}?', user, pc, mobile, host),
+  clear: (user, pc, mobile, host) => vscode.l10n.t('Clear the badge of {0} (PC {1}, mobile {2}) on {3}?', user, pc, mobile, host),
+  undo: (user, pc, mobile, host) => vscode.l10n.t('Restore the badge of {0} (PC {1}, mobile {2}) on {3}?', user, pc, mobile, host),
+};
+
+const notConfirmed = (): string => vscode.l10n.t('Not sent: sending to the production profile was not confirmed.');
 
 /**
  * Every badge action, for every surface (form, palette, status bar, other extensions): one typed
@@ -51,6 +74,8 @@ export class BadgeActions implements vscode.Disposable {
   readonly #started = new vscode.EventEmitter<SendStart>();
   readonly #sent = new vscode.EventEmitter<SendReport>();
   readonly #changed = new vscode.EventEmitter<void>();
+  readonly #bulkDone = new vscode.EventEmitter<BulkOutcome>();
+  readonly #connected = new vscode.EventEmitter<ConnectionResult>();
   /** The counts the last successful clear removed, whatever surface cleared. */
   #lastClear: { target: Target; before: RememberedBadge } | undefined;
 
@@ -58,6 +83,10 @@ export class BadgeActions implements vscode.Disposable {
   readonly onDidSend = this.#sent.event;
   /** Remembered state or history changed (after any send, single or bulk). */
   readonly onDidChangeState = this.#changed.event;
+  /** A bulk run finished (or was refused). */
+  readonly onDidRunBulk = this.#bulkDone.event;
+  /** A connection check finished (Test Connection, or the check after new credentials). */
+  readonly onDidTestConnection = this.#connected.event;
 
   constructor(service: BadgeService, profiles: ProfileStore, history: HistoryStore, log: vscode.LogOutputChannel) {
     this.#service = service;
@@ -87,20 +116,20 @@ export class BadgeActions implements vscode.Disposable {
   }
 
   send(input: unknown, options: SendOptions = {}): Promise<SendReport> {
-    return this.#run('send', input, vscode.l10n.t('Send this badge?'), options);
+    return this.#run('send', input, options);
   }
 
   /** Sets every count of `target` to zero; the counts it removed can be put back with `undoClear`. */
   async clear(target: Target, options: SendOptions = {}): Promise<SendReport> {
     const before = await this.#service.remembered(target);
-    const report = await this.#run('clear', clearingInput(target.userId, target.userIdType), vscode.l10n.t('Clear the badge of {0}?', target.userId), options);
-    if (report.result.ok) {
+    // Decided before the events fire, so everything that follows them sees the new `canUndo`.
+    return this.#run('clear', clearingInput(target.userId, target.userIdType), options, (report) => {
+      if (!report.result.ok) return;
       // Undo belongs to the last clear that removed something, from any surface; clearing the
       // same user again (now empty) leaves nothing to put back for them.
       if (hasCounts(before) && before !== undefined) this.#lastClear = { target, before };
       else if (this.#lastClear !== undefined && sameTarget(this.#lastClear.target, target)) this.#lastClear = undefined;
-    }
-    return report;
+    });
   }
 
   /**
@@ -115,11 +144,16 @@ export class BadgeActions implements vscode.Disposable {
     const input: BadgeInput = { user_id: undo.target.userId, user_id_type: undo.target.userIdType };
     if (undo.before.pc !== undefined) input.pc = undo.before.pc;
     if (undo.before.mobile !== undefined) input.mobile = undo.before.mobile;
-    return this.#run('undo', input, vscode.l10n.t('Restore the badge of {0}?', undo.target.userId), options);
+    return this.#run('undo', input, options);
   }
 
-  /** Sends a history entry again (same body, a new version); `at` pins the entry as listed. */
-  async resend(index: number, at: number | undefined, options: SendOptions = {}): Promise<SendReport> {
+  /**
+   * Sends a history entry again (same body, a new version); `at` pins the entry as listed. When
+   * the entry was sent with another profile than the active one (and that profile still exists),
+   * `options.profile` decides, or a modal asks: switch to the entry's profile and send, or send
+   * with the active one; no answer sends nothing.
+   */
+  async resend(index: number, at: number | undefined, options: ResendOptions = {}): Promise<SendReport> {
     const found = findResend(this.#history.entries, index, at);
     if (!found.ok) {
       const msg =
@@ -129,7 +163,44 @@ export class BadgeActions implements vscode.Disposable {
       return notSentReport('resend', undefined, 'validation', msg);
     }
     const { version: _version, ...body } = found.entry.body;
-    return this.#run('resend', { ...body, user_id_type: found.entry.userIdType }, vscode.l10n.t('Send this badge?'), options);
+    const input = { ...body, user_id_type: found.entry.userIdType };
+    if (!(await this.#resendProfile(found.entry, options.profile))) {
+      this.#log.info('re-send not sent: no profile chosen');
+      return notSentReport('resend', targetOf(input), 'cancelled', vscode.l10n.t('Not sent: the profile to re-send with was not chosen.'));
+    }
+    return this.#run('resend', input, options);
+  }
+
+  /** Makes the profile a re-send uses active (asking when the caller did not say); false: cancelled. */
+  async #resendProfile(entry: HistoryEntry, wanted: ResendProfile | undefined): Promise<boolean> {
+    const active = this.#profiles.active;
+    const original = entry.profileId === undefined ? undefined : this.#profiles.list.find((p) => p.id === entry.profileId);
+    if (original === undefined || original.id === active.id) return true;
+    let choice = wanted;
+    if (choice === undefined) {
+      const switchTo = vscode.l10n.t('Switch to "{0}" and send', original.name);
+      const useActive = vscode.l10n.t('Send with "{0}"', active.name);
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('This request was sent with profile "{0}"; the active profile is "{1}".', original.name, active.name),
+        { modal: true },
+        switchTo,
+        useActive,
+      );
+      choice = answer === switchTo ? 'entry' : answer === useActive ? 'active' : undefined;
+    }
+    if (choice === undefined) return false;
+    if (choice === 'entry') {
+      await this.#profiles.activate(original.id);
+      this.#log.info(`re-send: switched to the entry's profile ${original.name} (${original.id})`);
+    }
+    return true;
+  }
+
+  /** Checks the active profile's credentials (a token fetch, or the gateway for a pasted token). */
+  async testConnection(signal?: AbortSignal): Promise<ConnectionResult & { guidance?: Guidance }> {
+    const result = await this.#service.testConnection(signal);
+    this.#connected.fire(result);
+    return result;
   }
 
   /**
@@ -142,29 +213,47 @@ export class BadgeActions implements vscode.Disposable {
     options: Omit<BulkOptions, 'locale'> & { confirmed?: boolean },
     runner: (run: (signal?: AbortSignal, onProgress?: BulkOptions['onProgress']) => Promise<BulkOutcome>) => Thenable<BulkOutcome> = (run) => run(options.signal),
   ): Promise<BulkOutcome> {
-    if (!(await confirmProduction(this.#profiles.active, vscode.l10n.t('Send {0} badges?', count), options.confirmed))) {
+    const question = (): string | undefined => {
+      const host = this.#service.apiHost();
+      return host === undefined ? undefined : vscode.l10n.t('Set the badges of {0} users on {1}?', count, host);
+    };
+    if (!(await confirmProduction(this.#profiles.active, question, options.confirmed))) {
       this.#log.info(`bulk not sent: production profile ${this.#profiles.active.name} not confirmed`);
-      return { error: 'cancelled', msg: vscode.l10n.t('Not sent: sending to the production profile was not confirmed.') };
+      const refused: BulkOutcome = { error: 'cancelled', msg: notConfirmed() };
+      this.#bulkDone.fire(refused);
+      return refused;
     }
     const summary = await runner((signal, onProgress) =>
       this.#service.bulk(items, { ...options, ...(signal === undefined ? {} : { signal }), ...(onProgress === undefined ? {} : { onProgress }) }),
     );
+    this.#bulkDone.fire(summary);
     this.#changed.fire();
     return summary;
   }
 
-  async #run(action: SendAction, input: unknown, question: string, options: SendOptions): Promise<SendReport> {
+  /** The production question for one badge, from the input as it would be sent; undefined when it would not be sent. */
+  #question(action: SendAction, input: unknown): string | undefined {
+    const validation = this.#service.validate(input);
+    const host = this.#service.apiHost();
+    if (!validation.ok || host === undefined) return undefined;
+    const { body } = validation.value;
+    return QUESTIONS[action](body.user_id, formatCounts(body.pc), formatCounts(body.mobile), host);
+  }
+
+  /** `settle` updates what depends on the report (undo) before anyone hears about it. */
+  async #run(action: SendAction, input: unknown, options: SendOptions, settle?: (report: SendReport) => void): Promise<SendReport> {
     const target = targetOf(input);
     this.#started.fire({ action, ...(target === undefined ? {} : { target }) });
     let report: SendReport;
-    if (!(await confirmProduction(this.#profiles.active, question, options.confirmed))) {
+    if (!(await confirmProduction(this.#profiles.active, () => this.#question(action, input), options.confirmed))) {
       this.#log.info(`not sent: production profile ${this.#profiles.active.name} not confirmed`);
-      report = notSentReport(action, target, 'cancelled', vscode.l10n.t('Not sent: sending to the production profile was not confirmed.'));
+      report = notSentReport(action, target, 'cancelled', notConfirmed());
     } else if (options.progress === true && options.signal === undefined) {
       report = await withProgress(progressTitle(action, target), (signal) => this.#service.send(action, input, signal));
     } else {
       report = await this.#service.send(action, input, options.signal);
     }
+    settle?.(report);
     this.#sent.fire(report);
     this.#changed.fire();
     return report;
@@ -174,6 +263,8 @@ export class BadgeActions implements vscode.Disposable {
     this.#started.dispose();
     this.#sent.dispose();
     this.#changed.dispose();
+    this.#bulkDone.dispose();
+    this.#connected.dispose();
   }
 }
 

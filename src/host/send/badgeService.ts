@@ -62,9 +62,25 @@ export class BadgeService {
     return guidanceFor({ kind: error === 'no-credentials' ? 'no-credentials' : 'bad-base-url' }, this.#o.locale());
   }
 
+  /** The input as it would be sent (validated with the `userIdType` setting as the default). */
+  validate(input: unknown): ReturnType<typeof validateBadge> {
+    return validateBadge(input, { defaultUserIdType: this.#o.settings().userIdType });
+  }
+
+  /** The host (and port) of the active profile's API base, for questions; undefined when it is refused. */
+  apiHost(): string | undefined {
+    const base = this.#o.apiBase();
+    if (!base.ok) return undefined;
+    try {
+      return new URL(base.baseUrl).host;
+    } catch {
+      return undefined;
+    }
+  }
+
   async send(action: SendAction, input: unknown, signal?: AbortSignal): Promise<SendReport> {
     const { log, locale } = this.#o;
-    const validation = validateBadge(input, { defaultUserIdType: this.#o.settings().userIdType });
+    const validation = this.validate(input);
     if (!validation.ok) {
       const issues = localizedIssues([...validation.errors, ...validation.warnings], locale());
       log.warn(`not sent: ${validation.errors.map((i) => `${i.path || 'body'}: ${i.id}`).join(', ')}`);
@@ -173,6 +189,11 @@ export class BadgeService {
     const version = body.version ?? (await this.peekVersion({ userId: body.user_id, userIdType })) ?? String(Date.now());
     const exported = { baseUrl: base.baseUrl, request: { userIdType, body: { ...body, version } } };
     return { ok: true, text: this.#o.clients.redactSecrets(format === 'curl' ? toCurl(exported) : toHttpFile(exported)) };
+  }
+
+  /** Whether `exportLast` has something to export. */
+  get hasLastRequest(): boolean {
+    return this.#lastRequest !== undefined;
   }
 
   /** The last request as curl or .http, token always redacted (the token is never handed out). */

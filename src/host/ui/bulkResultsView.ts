@@ -1,10 +1,13 @@
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { BulkItemResult, BulkSummary } from '../../core/bulk.ts';
-import { bulkResultsCsv } from '../../core/bulkInput.ts';
+import { bulkExportFileName, bulkResultsCsv } from '../../core/bulkInput.ts';
 import { COMMANDS } from '../commandIds.ts';
 
 export const BULK_RESULTS_VIEW_ID = 'feishuBadge.bulkResults';
 const HAS_RESULTS_CONTEXT = 'feishuBadge.hasBulkResults';
+/** The last run has failed items that "Retry Failed" would send again. */
+const HAS_FAILURES_CONTEXT = 'feishuBadge.bulkHasFailures';
 
 type Group = 'failed' | 'invalid' | 'ok' | 'skipped';
 type Node = { kind: 'group'; group: Group; items: BulkItemResult[] } | { kind: 'item'; item: BulkItemResult };
@@ -34,14 +37,28 @@ export class BulkResultsView implements vscode.TreeDataProvider<Node>, vscode.Di
   readonly #changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.#changed.event;
   #summary: BulkSummary | undefined;
+  /** The items of the last run, as given: results point into them by index. */
+  #items: readonly unknown[] = [];
 
   get summary(): BulkSummary | undefined {
     return this.#summary;
   }
 
-  show(summary: BulkSummary): void {
+  /** The items of the last run that failed (sent, and answered with an error), as given. */
+  get failedItems(): unknown[] {
+    return (this.#summary?.results ?? []).filter((r) => r.status === 'failed').map((r) => this.#items[r.index]);
+  }
+
+  /** The context keys this view set, by key. */
+  get contexts(): Record<string, boolean> {
+    return this.#summary === undefined ? {} : { [HAS_RESULTS_CONTEXT]: true, [HAS_FAILURES_CONTEXT]: this.failedItems.length > 0 };
+  }
+
+  show(summary: BulkSummary, items: readonly unknown[]): void {
     this.#summary = summary;
+    this.#items = items;
     void vscode.commands.executeCommand('setContext', HAS_RESULTS_CONTEXT, true);
+    void vscode.commands.executeCommand('setContext', HAS_FAILURES_CONTEXT, this.failedItems.length > 0);
     this.#changed.fire(undefined);
   }
 
@@ -84,11 +101,27 @@ export class BulkResultsView implements vscode.TreeDataProvider<Node>, vscode.Di
     return tree;
   }
 
-  async exportCsv(): Promise<void> {
-    if (this.#summary === undefined) return;
-    const uri = await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: vscode.l10n.t('Export results') });
-    if (uri === undefined) return;
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${bulkResultsCsv(this.#summary.results)}\n`));
+  /**
+   * Writes the last run's per-user results as CSV where the user says (a dated name in the
+   * workspace folder, else the home folder, is suggested), then offers to open the file.
+   */
+  async exportCsv(): Promise<vscode.Uri | undefined> {
+    const summary = this.#summary;
+    if (summary === undefined) return undefined;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+    const uri = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(folder, bulkExportFileName(new Date())),
+      filters: { CSV: ['csv'] },
+      saveLabel: vscode.l10n.t('Export results'),
+    });
+    if (uri === undefined) return undefined;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${bulkResultsCsv(summary.results)}\n`));
+    const open = vscode.l10n.t('Open');
+    const where = uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} rows to {1}.', summary.results.length, where), open).then((choice) => {
+      if (choice === open) void vscode.commands.executeCommand('vscode.open', uri);
+    });
+    return uri;
   }
 
   dispose(): void {

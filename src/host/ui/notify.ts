@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Guidance } from '../../core/guidance/guidance.ts';
 import { COMMANDS } from '../commandIds.ts';
 import type { ConnectionResult } from '../send/badgeService.ts';
-import type { SendReport } from '../send/report.ts';
+import type { SendAction, SendReport } from '../send/report.ts';
 
 function guidanceDetail(guidance: Guidance): string {
   return [guidance.explanation, '', ...guidance.steps.map((step, index) => `${index + 1}. ${step}`)].join('\n');
@@ -33,14 +33,20 @@ async function showFailure(message: string, guidance: Guidance | undefined, logI
   }
 }
 
+/** What a success says, by what the send did (a clear of an already-empty badge is still a clear). */
+const SUCCESS: Readonly<Record<SendAction, (user: string, version: string, ms: number, attempts: number) => string>> = {
+  send: (user, version, ms, attempts) => vscode.l10n.t('Badge set for {0} (version {1}, {2} ms, attempts: {3}).', user, version, ms, attempts),
+  resend: (user, version, ms, attempts) => vscode.l10n.t('Badge set for {0} (version {1}, {2} ms, attempts: {3}).', user, version, ms, attempts),
+  clear: (user, version, ms, attempts) => vscode.l10n.t('Badge cleared for {0} (version {1}, {2} ms, attempts: {3}).', user, version, ms, attempts),
+  undo: (user, version, ms, attempts) => vscode.l10n.t('Badge restored for {0} (version {1}, {2} ms, attempts: {3}).', user, version, ms, attempts),
+};
+
 export function showSendResult(report: SendReport): void {
   const { result } = report;
   const guidance = result.guidance;
   const user = report.target?.userId ?? '';
   if (result.ok) {
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('Badge set for {0} (version {1}, {2} ms, attempts: {3}).', user, result.version ?? '', result.durationMs ?? 0, result.attempts),
-    );
+    void vscode.window.showInformationMessage(SUCCESS[report.action](user, result.version ?? '', result.durationMs ?? 0, result.attempts));
     return;
   }
   switch (result.error) {
@@ -60,7 +66,9 @@ export function showSendResult(report: SendReport): void {
       ]);
       return;
     case 'cancelled':
-      void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled. The badge may or may not have been set if the request had already left.'));
+      // No attempt made (a declined confirmation, or cancelled before the badge call): nothing left.
+      if (result.attempts === 0) void vscode.window.showInformationMessage(result.msg ?? vscode.l10n.t('Cancelled before the request left: the badge was not changed.'));
+      else void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled. The badge may or may not have been set if the request had already left.'));
       return;
     default: {
       const code = result.code === undefined ? '' : ` (${result.code})`;

@@ -1,5 +1,6 @@
 import type { HistoryStore } from '../state/history.ts';
 import type { BulkResultsView } from './bulkResultsView.ts';
+import type { ContextKeys } from './contextKeys.ts';
 import type { StatusBarController, StatusState } from './statusBar.ts';
 
 /** What activate() returns: the extension's own API for tests and other extensions. */
@@ -9,10 +10,13 @@ export interface FeishuBadgeApi {
   history: () => Array<{ userId: string; at: number }>;
   /** The bulk-results view as labels: groups with their items' labels and descriptions. */
   bulkResults: () => Array<{ label: string; items: Array<{ label: string; description: string }> }>;
+  /** The context keys the host set (`feishuBadge.canUndo`, …) and their values. */
+  contexts: () => Record<string, boolean>;
 }
 
-export function testApi(statusBar: StatusBarController, history: HistoryStore, bulkResults: BulkResultsView): FeishuBadgeApi {
+export function testApi(statusBar: StatusBarController, history: HistoryStore, bulkResults: BulkResultsView, contextKeys: ContextKeys): FeishuBadgeApi {
   return {
+    contexts: () => ({ ...bulkResults.contexts, ...contextKeys.values }),
     statusBar: () => ({ state: statusBar.state, ...statusBar.view }),
     history: () => history.entries.map((entry) => ({ userId: entry.body.user_id, at: entry.at })),
     bulkResults: () =>

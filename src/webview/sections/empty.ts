@@ -11,6 +11,11 @@ export function create(ctx: Context): Section {
     event.preventDefault();
     ctx.post({ type: 'runCommand', command: 'useTenantToken' });
   });
+  const tour = ctx.text(el('a', { href: '#', id: 'open-tour' }), 'empty.tour');
+  tour.addEventListener('click', (event) => {
+    event.preventDefault();
+    ctx.post({ type: 'runCommand', command: 'openWalkthrough' });
+  });
   const guide = ctx.text(el('a', { href: '#', id: 'open-guide' }), 'empty.sandbox');
   guide.addEventListener('click', (event) => {
     event.preventDefault();
@@ -22,6 +27,7 @@ export function create(ctx: Context): Section {
     ctx.text(el('h2', { id: 'empty-heading' }), 'empty.title'),
     ctx.text(el('p', {}), 'empty.body'),
     el('div', { class: 'buttons' }, connect, token),
+    el('p', {}, tour),
     el('p', {}, guide),
   );
   return {
