@@ -22,6 +22,7 @@ import { BULK_RESULTS_VIEW_ID, BulkResultsView } from './host/ui/bulkResultsView
 import { ContextKeys } from './host/ui/contextKeys.ts';
 import { StatusBarController } from './host/ui/statusBar.ts';
 import { testApi } from './host/ui/testApi.ts';
+import { offerWalkthroughOnce } from './host/ui/walkthrough.ts';
 import type { FeishuBadgeApi } from './host/ui/testApi.ts';
 
 export type { FeishuBadgeApi } from './host/ui/testApi.ts';
@@ -52,6 +53,12 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   subscriptions.push(vscode.window.registerWebviewViewProvider(FORM_VIEW_ID, form, { webviewOptions: { retainContextWhenHidden: false } }));
   void statusBar.refresh();
   void contextKeys.refresh();
+  // A first run (nothing configured, never offered) opens the walkthrough once, after the view shows.
+  const firstShow = form.onDidShow(() => {
+    firstShow.dispose();
+    void offerWalkthroughOnce({ extensionId, store, profiles, credentials }).catch((error: unknown) => log.warn(`walkthrough: ${String(error)}`));
+  });
+  subscriptions.push(firstShow);
   return testApi(statusBar, history, bulkResults, contextKeys);
 }
 

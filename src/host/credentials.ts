@@ -79,6 +79,11 @@ export class CredentialStore implements vscode.Disposable {
     await this.#secrets.delete(secretKeyOf(profileId));
   }
 
+  /** Whether a profile (active or not) has credentials. */
+  async existsFor(profileId: string): Promise<boolean> {
+    return parse(await this.#secrets.get(secretKeyOf(profileId))) !== undefined;
+  }
+
   /** Whether credentials exist, if already known without reading the keychain. */
   get known(): boolean | undefined {
     return this.#known;

@@ -111,7 +111,7 @@ export class Form {
         const previous = this.#saved.host;
         this.#saved.host = message.state;
         // Another profile or app: what the form knew of the last one is not this one's.
-        if (previous !== undefined && connectionKey(previous) !== connectionKey(message.state)) this.#forget();
+        if (previous !== undefined && connectionKey(previous) !== connectionKey(message.state)) this.#forgetConnection();
         // Credentials now exist, or the settings were fixed: an error saying otherwise is stale.
         const error = this.#saved.result?.result.error;
         if ((error === 'no-credentials' && message.state.hasCredentials) || (error === 'bad-settings' && message.state.settingsProblem === undefined)) {
@@ -253,6 +253,12 @@ export class Form {
   #forget(): void {
     delete this.#saved.version;
     delete this.#saved.remembered;
+  }
+
+  /** Another profile or app: nothing the form knew is this one's, the last result included. */
+  #forgetConnection(): void {
+    this.#forget();
+    delete this.#saved.result;
   }
 
   /** Asks the host for the next automatic version of the current target, debounced while typing. */

@@ -10,6 +10,7 @@ const table = {
   'connection.domain': { en: 'Domain', 'zh-cn': '域名' },
   'connection.profile': { en: 'Profile', 'zh-cn': '配置' },
   'connection.production': { en: 'production: sends ask first', 'zh-cn': '生产环境：发送前确认' },
+  'connection.productionShort': { en: 'production', 'zh-cn': '生产环境' },
   'connection.baseUrl': { en: 'API base', 'zh-cn': '接口地址' },
   'connection.credentials': { en: 'Credentials', 'zh-cn': '凭据' },
   'connection.selfBuilt': { en: 'Self-built app {appId}', 'zh-cn': '自建应用 {appId}' },
@@ -21,7 +22,7 @@ const table = {
   'empty.title': { en: 'Connect your Feishu app', 'zh-cn': '连接你的飞书应用' },
   'empty.body': {
     en: "Feishu Badge sends with your app's App ID and App Secret (kept in the OS keychain) or a tenant access token.",
-    'zh-cn': '飞书红点使用你的应用的 App ID 和 App Secret（保存在系统钥匙串中）或 tenant_access_token 发送。',
+    'zh-cn': '飞书应用红点使用你的应用的 App ID 和 App Secret（保存在系统钥匙串中）或 tenant_access_token 发送。',
   },
   'empty.connect': { en: 'Connect your app', 'zh-cn': '连接你的应用' },
   'empty.token': { en: 'or paste a tenant access token', 'zh-cn': '或粘贴 tenant_access_token' },

@@ -182,15 +182,15 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
     }
   }
 
-  test('first run: the form shows one way in, and opens the walkthrough on its first step', async () => {
+  test('first run: opening the view opens the walkthrough once; the form shows one way in and a tour link', async () => {
     await page.locator('.part.activitybar .action-item a[aria-label^="Feishu Badge"]').first().click({ timeout: 15_000 });
     form = await formFrame();
     await form.locator('#empty-state').waitFor({ timeout: 15_000 });
     assert.equal(await form.locator('#empty-state button.primary').count(), 1);
     assert.equal(await form.locator('#send').getAttribute('aria-disabled'), 'true');
-    // The tour link opens the walkthrough itself, on its first step, not the Welcome overview
-    // (whose DOM holds the steps too, off screen): the first step's button is in the viewport.
-    await form.locator('#open-tour').click();
+    // Opening the view on a first run opens the walkthrough itself, on its first step, not the
+    // Welcome overview (whose DOM holds the steps too, off screen): the first step's button is in
+    // the viewport.
     const walkthrough = page.locator('.gettingStartedContainer', { hasText: 'Get Started with Feishu Badge' });
     const viewport = page.viewportSize();
     const deadline = Date.now() + 30_000;
@@ -207,6 +207,11 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
       await walkthrough.getByText(step, { exact: true }).first().waitFor({ state: 'visible', timeout: 15_000 });
     }
     await page.screenshot({ path: join(SHOTS, 'walkthrough.png') });
+    // Closed, the form's tour link opens it again.
+    await palette('View: Close Editor');
+    await walkthrough.getByRole('button', { name: 'Connect your app' }).first().waitFor({ state: 'hidden', timeout: 15_000 });
+    await form.locator('#open-tour').click();
+    await walkthrough.getByRole('button', { name: 'Connect your app' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await shot('form-dark-empty');
     await useTheme('Light Modern', '.monaco-workbench.vs');
     form = await formFrame();

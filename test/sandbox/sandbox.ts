@@ -187,9 +187,11 @@ function sandboxNotes(feishuUrl: string): string {
 
 The settings already point the extension at a local Feishu-like server (${feishuUrl}).
 
-1. Run **Feishu Badge: Configure Credentials** with App ID \`${DEFAULT_APP.appId}\` and App Secret
-   \`${DEFAULT_APP.appSecret}\` (a fake local app).
-2. Open the **Feishu Badge** view in the activity bar, or run **Feishu Badge: Set Badge…**.
+1. Open the **Feishu Badge** view in the activity bar: on this first run its four-step walkthrough
+   opens beside it.
+2. **Connect your app** (or run **Feishu Badge: Configure Credentials**) with App ID
+   \`${DEFAULT_APP.appId}\` and App Secret \`${DEFAULT_APP.appSecret}\` (a fake local app).
+3. Send from the form, or run **Feishu Badge: Set Badge…**.
 
 Sample users:
 

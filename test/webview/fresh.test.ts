@@ -78,6 +78,18 @@ describe('never stale', () => {
     await form.close();
   });
 
+  test('the last result belongs to the profile that sent it: a switch clears it', async () => {
+    const form = await withTarget();
+    await form.deliver(apiFailure('r-1'));
+    assert.match(await form.text('#result-line'), /213001/);
+    // The same profile again (a send from another surface): the result stays.
+    await form.deliver({ type: 'state', state: hostState() });
+    assert.match(await form.text('#result-line'), /213001/);
+    await form.deliver({ type: 'state', state: hostState({ profile: { name: 'Other', production: false }, appId: 'cli_other' }) });
+    assert.match(await form.text('#result-line'), /Nothing sent yet/);
+    await form.close();
+  });
+
   test('a "no credentials" result goes away once credentials exist', async () => {
     const form = await harness.open();
     await form.deliver({ type: 'state', state: hostState({ hasCredentials: false, credentialKind: undefined }) });
@@ -245,6 +257,28 @@ const MEASURE = `(() => {
 async function contrasts(form: FormPage): Promise<Array<{ what: string; ratio: number; text: boolean }>> {
   return (await form.page.evaluate(MEASURE)) as Array<{ what: string; ratio: number; text: boolean }>;
 }
+
+describe('a short, narrow side bar', () => {
+  test('at 200×300 with a long Chinese failure and its details open, the footer leaves the form reachable', async () => {
+    const form = await harness.open({ width: 200, lang: 'zh-CN' });
+    await form.page.setViewportSize({ width: 200, height: 300 });
+    await form.deliver({ type: 'state', state: hostState({ locale: 'zh-cn', profile: { name: '生产环境-华东区-飞书应用红点-很长的配置名称', production: true } }) });
+    const failure = apiFailure('r-1') as unknown as { payload: { result: { guidance: { title: string; steps: string[] } } } };
+    failure.payload.result.guidance.title = '应用对该用户不可见：请在开发者后台的可用范围中加入该用户，或检查部门和用户组的可见性设置';
+    failure.payload.result.guidance.steps = Array.from({ length: 8 }, (_, i) => `第 ${i + 1} 步：这是一段很长的处理建议，用来检查在很窄的侧边栏中页脚是否仍然给表单留出空间。`);
+    await form.deliver(failure as never);
+    await form.page.click('#result-toggle');
+    const footer = await form.page.locator('#footer').boundingBox();
+    assert.ok(footer !== null && footer.height <= 150 + 1, `the footer takes ${footer?.height}px of 300`);
+    const line = await form.page.locator('#result-line').boundingBox();
+    assert.ok(line !== null && line.height <= 2 * 13 * 1.4 * 1.2 + 2, `the result line is ${line?.height}px tall (two lines at most)`);
+    assert.match((await form.page.getAttribute('#result-line', 'title')) ?? '', /213001 · 应用对该用户不可见/);
+    // The profile name is readable, not cut to an ellipsis.
+    assert.equal(await form.page.locator('#profile-chip .chip-name').evaluate((element) => (element as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth <= (element as unknown as { clientWidth: number }).clientWidth + 1), true);
+    assert.deepEqual(await form.problems(), []);
+    await form.close();
+  });
+});
 
 describe('contrast', () => {
   for (const theme of ['light', 'dark', 'high-contrast'] as Theme[]) {

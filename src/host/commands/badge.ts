@@ -133,7 +133,10 @@ export function registerBadgeCommands(ctx: CommandContext): vscode.Disposable[] 
   const undoClear = async (): Promise<BadgeCommandResult | undefined> => {
     const report = await actions.undoClear({ progress: true });
     if (report === undefined) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to undo.'));
+      const elsewhere = actions.undoProfileName;
+      void vscode.window.showInformationMessage(
+        elsewhere === undefined ? vscode.l10n.t('Nothing to undo.') : vscode.l10n.t('The last clear was made with profile "{0}": switch to it to undo.', elsewhere),
+      );
       return undefined;
     }
     return finish(report, {});

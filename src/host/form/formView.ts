@@ -22,6 +22,9 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   readonly #log: vscode.LogOutputChannel;
   readonly #pending = new Map<string, { controller: AbortController; action: 'send' | 'clear' }>();
   readonly #disposables: vscode.Disposable[] = [];
+  readonly #shown = new vscode.EventEmitter<void>();
+  /** The view was opened (resolved): a first run's walkthrough follows it. */
+  readonly onDidShow = this.#shown.event;
   #view: vscode.WebviewView | undefined;
   #ready = false;
   #queue: FromHost[] = [];
@@ -55,6 +58,7 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.#ready = false;
       }),
     );
+    this.#shown.fire();
   }
 
   #html(webview: vscode.Webview, dist: vscode.Uri, media: vscode.Uri): string {
@@ -163,5 +167,6 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   dispose(): void {
     for (const { controller } of this.#pending.values()) controller.abort();
     for (const disposable of this.#disposables) disposable.dispose();
+    this.#shown.dispose();
   }
 }

@@ -76,8 +76,8 @@ export class BadgeActions implements vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<void>();
   readonly #bulkDone = new vscode.EventEmitter<BulkOutcome>();
   readonly #connected = new vscode.EventEmitter<ConnectionResult>();
-  /** The counts the last successful clear removed, whatever surface cleared. */
-  #lastClear: { target: Target; before: RememberedBadge } | undefined;
+  /** The counts the last successful clear removed, whatever surface cleared, and the profile it cleared with. */
+  #lastClear: { target: Target; before: RememberedBadge; profileId: string } | undefined;
 
   readonly onDidStartSend = this.#started.event;
   readonly onDidSend = this.#sent.event;
@@ -110,9 +110,16 @@ export class BadgeActions implements vscode.Disposable {
     return this.#service.exportInput(input, format);
   }
 
-  /** Whether an undo would restore something. */
+  /** The profile whose clear could be undone after switching to it (undefined: none, or the active one). */
+  get undoProfileName(): string | undefined {
+    const undo = this.#lastClear;
+    if (undo === undefined || undo.profileId === this.#profiles.active.id) return undefined;
+    return this.#profiles.list.find((profile) => profile.id === undo.profileId)?.name;
+  }
+
+  /** Whether an undo would restore something: a clear made with the active profile (another app's counts are not this one's). */
   get canUndo(): boolean {
-    return this.#lastClear !== undefined;
+    return this.#lastClear !== undefined && this.#lastClear.profileId === this.#profiles.active.id;
   }
 
   send(input: unknown, options: SendOptions = {}): Promise<SendReport> {
@@ -122,12 +129,13 @@ export class BadgeActions implements vscode.Disposable {
   /** Sets every count of `target` to zero; the counts it removed can be put back with `undoClear`. */
   async clear(target: Target, options: SendOptions = {}): Promise<SendReport> {
     const before = await this.#service.remembered(target);
+    const profileId = this.#profiles.active.id;
     // Decided before the events fire, so everything that follows them sees the new `canUndo`.
     return this.#run('clear', clearingInput(target.userId, target.userIdType), options, (report) => {
       if (!report.result.ok) return;
       // Undo belongs to the last clear that removed something, from any surface; clearing the
       // same user again (now empty) leaves nothing to put back for them.
-      if (hasCounts(before) && before !== undefined) this.#lastClear = { target, before };
+      if (hasCounts(before) && before !== undefined) this.#lastClear = { target, before, profileId };
       else if (this.#lastClear !== undefined && sameTarget(this.#lastClear.target, target)) this.#lastClear = undefined;
     });
   }
@@ -139,12 +147,15 @@ export class BadgeActions implements vscode.Disposable {
    */
   async undoClear(options: SendOptions = {}, of?: Target): Promise<SendReport | undefined> {
     const undo = this.#lastClear;
-    if (undo === undefined || (of !== undefined && !sameTarget(of, undo.target))) return undefined;
-    this.#lastClear = undefined;
+    if (undo === undefined || !this.canUndo || (of !== undefined && !sameTarget(of, undo.target))) return undefined;
     const input: BadgeInput = { user_id: undo.target.userId, user_id_type: undo.target.userIdType };
     if (undo.before.pc !== undefined) input.pc = undo.before.pc;
     if (undo.before.mobile !== undefined) input.mobile = undo.before.mobile;
-    return this.#run('undo', input, options);
+    // Used up only by an undo that worked: a declined confirmation, a timeout or no credentials
+    // leave it to try again (unless another clear replaced it meanwhile).
+    return this.#run('undo', input, options, (report) => {
+      if (report.result.ok && this.#lastClear === undo) this.#lastClear = undefined;
+    });
   }
 
   /**

@@ -16,6 +16,8 @@ export const CONTEXT_KEYS = {
   hasHistory: 'feishuBadge.hasHistory',
   /** "Copy Last Request as curl" has something to copy. */
   hasLastRequest: 'feishuBadge.hasLastRequest',
+  /** There is a profile besides Default (Remove Profile has something to remove). */
+  hasProfiles: 'feishuBadge.hasProfiles',
   /** The active profile has credentials. */
   hasCredentials: 'feishuBadge.hasCredentials',
   /** A connection check succeeded in this window (walkthrough). */
@@ -51,7 +53,8 @@ export class ContextKeys implements vscode.Disposable {
       actions.onDidSend((report) => {
         this.#set('canUndo', actions.canUndo);
         if (!report.result.ok) return;
-        this.#set('sentBadge', true);
+        // The walkthrough's steps tick on their own event: a clear or an undo is not a first badge.
+        if (report.action === 'send' || report.action === 'resend') this.#set('sentBadge', true);
         if (report.action === 'undo') this.#set('clearedAndUndone', true);
       }),
       actions.onDidRunBulk((outcome) => {
@@ -63,7 +66,11 @@ export class ContextKeys implements vscode.Disposable {
         credentialsChanged();
       }),
       credentials.onDidChange(credentialsChanged),
-      profiles.onDidChange(credentialsChanged),
+      profiles.onDidChange(() => {
+        credentialsChanged();
+        // Undo belongs to the profile that cleared; Remove Profile needs a profile to remove.
+        this.#refreshState();
+      }),
     ];
   }
 
@@ -86,6 +93,7 @@ export class ContextKeys implements vscode.Disposable {
     this.#set('canUndo', actions.canUndo);
     this.#set('hasHistory', history.entries.length > 0);
     this.#set('hasLastRequest', service.hasLastRequest);
+    this.#set('hasProfiles', this.#sources.profiles.list.length > 1);
   }
 
   async #refreshCredentials(): Promise<void> {

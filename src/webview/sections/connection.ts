@@ -29,10 +29,10 @@ export function create(ctx: Context): Section {
       chip,
       ...(production ? [icon('warning'), ' '] : []),
       el('span', { class: 'chip-name' }, name),
-      ...(production ? [' ', el('span', { class: 'badge warning' }, t('connection.production', locale))] : []),
+      ...(production ? [' ', el('span', { class: 'badge warning', title: t('connection.production', locale) }, t('connection.productionShort', locale))] : []),
       el('span', { class: 'chevron', 'aria-hidden': 'true' }, ' ▾'),
     );
-    chip.setAttribute('aria-label', t('connection.switchProfile', locale, { name }));
+    chip.setAttribute('aria-label', `${t('connection.switchProfile', locale, { name })}${production ? ` ${t('connection.production', locale)}` : ''}`);
     chip.classList.toggle('production', production);
     if (host === undefined) {
       domain.textContent = t('connection.unknown', locale);

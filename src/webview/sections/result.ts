@@ -130,6 +130,7 @@ function renderLine(line: HTMLElement, formResult: FormResult | undefined, actio
   if (formResult === undefined) {
     replace(line, el('span', { class: 'muted' }, t('result.none', locale)));
     line.className = 'result-line';
+    line.removeAttribute('title');
     return;
   }
   const { result } = formResult;
@@ -148,6 +149,8 @@ function renderLine(line: HTMLElement, formResult: FormResult | undefined, actio
     text = t(head.text, locale) + (result.guidance === undefined ? '' : ` · ${result.guidance.title}`);
   }
   replace(line, el('span', { class: 'glyph', role: 'img', 'aria-label': label }, glyph), ' ', el('span', { class: 'line-text' }, text));
+  // Clamped to two lines on screen: the whole line on hover.
+  line.title = `${glyph} ${text}`;
   line.className = `result-line ${head.tone}`;
 }
 

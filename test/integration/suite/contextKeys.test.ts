@@ -10,6 +10,7 @@ import type { FeishuBadgeApi } from '../../../src/extension.ts';
 import type { ProfileResult } from '../../../src/host/commands/profiles.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
 import { startSuiteServer } from './server.ts';
+import { stubWindow } from './stubs.ts';
 import { waitFor } from './waitFor.ts';
 
 const APP = { appId: 'cli_context_app', appSecret: 'context-secret-93d1f6b0e2' };
@@ -86,5 +87,58 @@ describe('context keys', function () {
     assert.equal((await run<BadgeCommandResult>('feishuBadge.clearBadge', { user_id: USER }, SILENT)).ok, true);
     assert.equal(key('canUndo'), false, 'nothing left to put back');
     assert.equal(await run('feishuBadge.undoClear'), undefined);
+  });
+
+  it('undo belongs to the profile that cleared; a declined undo keeps it; Remove Profile needs a profile', async () => {
+    assert.equal((await run<{ ok: boolean }>('feishuBadge.configureCredentials', APP)).ok, true);
+    assert.equal((await run<BadgeCommandResult>('feishuBadge.setBadge', { user_id: USER, pc: { web_app: 6 } }, SILENT)).ok, true);
+    assert.equal((await run<BadgeCommandResult>('feishuBadge.clearBadge', { user_id: USER }, SILENT)).ok, true);
+    assert.equal(key('canUndo'), true);
+    assert.equal(key('hasProfiles'), false, 'only Default: nothing to remove');
+
+    const other = await run<ProfileResult>('feishuBadge.addProfile', { name: 'Undo other', domain: 'custom', customBaseUrl: server.url });
+    assert.equal(other.ok, true);
+    try {
+      await waitFor(() => key('hasProfiles') === true, 'hasProfiles after adding one');
+      await run('feishuBadge.switchProfile', { id: other.id });
+      assert.equal((await run<{ ok: boolean }>('feishuBadge.configureCredentials', APP)).ok, true);
+      await waitFor(() => key('canUndo') === false, 'no undo under another profile');
+      const before = server.badgeRequests().length;
+      assert.equal(await run('feishuBadge.undoClear'), undefined, 'another profile does not restore Default’s counts');
+      assert.equal(server.badgeRequests().length, before);
+      await run('feishuBadge.switchProfile', { id: 'default' });
+      await waitFor(() => key('canUndo') === true, 'the undo is back with the profile that cleared');
+    } finally {
+      await run('feishuBadge.removeProfile', { id: other.id });
+    }
+    await waitFor(() => key('hasProfiles') === false, 'hasProfiles false once removed');
+
+    // A production profile: declining the undo's confirmation keeps the undo.
+    const prod = await run<ProfileResult>('feishuBadge.addProfile', { name: 'Undo prod', domain: 'custom', customBaseUrl: server.url, production: true });
+    assert.equal(prod.ok, true);
+    let answer: string | undefined;
+    const stub = stubWindow('showWarningMessage', (args, original) => (String(args[0]).includes('production profile') ? answer : original(...args)));
+    try {
+      await run('feishuBadge.switchProfile', { id: prod.id });
+      assert.equal((await run<{ ok: boolean }>('feishuBadge.configureCredentials', APP)).ok, true);
+      answer = 'Send to production';
+      assert.equal((await run<BadgeCommandResult>('feishuBadge.setBadge', { user_id: USER, pc: { web_app: 2 } }, SILENT)).ok, true);
+      assert.equal((await run<BadgeCommandResult>('feishuBadge.clearBadge', { user_id: USER }, SILENT)).ok, true);
+      await waitFor(() => key('canUndo') === true, 'the production clear can be undone');
+      answer = undefined;
+      const declined = await run<BadgeCommandResult>('feishuBadge.undoClear');
+      assert.equal(declined.ok, false);
+      assert.equal(declined.attempts, 0);
+      assert.equal(key('canUndo'), true, 'a declined undo is not used up');
+      answer = 'Send to production';
+      const before = server.badgeRequests().length;
+      assert.equal((await run<BadgeCommandResult>('feishuBadge.undoClear')).ok, true);
+      assert.deepEqual((server.badgeRequests()[before]?.body as { pc?: unknown }).pc, { web_app: 2 });
+      assert.equal(key('canUndo'), false);
+    } finally {
+      stub.restore();
+      await run('feishuBadge.switchProfile', { id: 'default' });
+      await run('feishuBadge.removeProfile', { id: prod.id });
+    }
   });
 });
