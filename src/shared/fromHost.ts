@@ -84,6 +84,7 @@ const historyItemSchema = v.object({
   mobile: v.optional(countsSchema),
   ok: v.boolean(),
   code: v.optional(finite),
+  profile: v.optional(v.pipe(v.string(), v.maxLength(200))),
 } satisfies FieldsOf<HistoryItem>);
 
 export const hostStateSchema = v.object({
@@ -160,7 +161,13 @@ type HostMessage<T extends FromHost['type']> = FieldsOf<Extract<FromHost, { type
 const fromHostSchema = v.variant('type', [
   v.object({ type: v.literal('state'), state: hostStateSchema } satisfies HostMessage<'state'>),
   // A malformed remembered state is dropped, not the version estimate with it.
-  v.object({ type: v.literal('version'), target: targetSchema, version: v.optional(v.string()), remembered: maybe(rememberedSchema) } satisfies HostMessage<'version'>),
+  v.object({
+    type: v.literal('version'),
+    target: targetSchema,
+    version: v.optional(v.string()),
+    remembered: maybe(rememberedSchema),
+    seq: maybe(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  } satisfies HostMessage<'version'>),
   v.object({ type: v.literal('busy'), requestId: v.string(), action: v.picklist(ACTIONS) } satisfies HostMessage<'busy'>),
   v.object({ type: v.literal('result'), payload: formResultSchema } satisfies HostMessage<'result'>),
   v.object({ type: v.literal('copied'), what: v.picklist(['curl', 'http', 'logId']) } satisfies HostMessage<'copied'>),

@@ -57,6 +57,8 @@ export interface HistoryItem {
   mobile?: ClientBadgeNum;
   ok: boolean;
   code?: number;
+  /** The profile it was sent with, when that is not the active one ("(removed)" if it is gone). */
+  profile?: string;
 }
 
 /** The most requests the history keeps (the core's limit); `resend` indexes are below it. */
@@ -98,7 +100,8 @@ export interface FormResult {
 export type FromHost =
   | { type: 'state'; state: HostState }
   /** `version` and `remembered` absent: the host could not tell (no credentials, say). */
-  | { type: 'version'; target: Target; version?: string; remembered?: RememberedInfo }
+  /** `seq`: the peek this answers (echoed), so the form can drop an answer computed before a send. */
+  | { type: 'version'; target: Target; version?: string; remembered?: RememberedInfo; seq?: number }
   | { type: 'busy'; requestId: string; action: 'send' | 'clear' }
   | { type: 'result'; payload: FormResult }
   | { type: 'copied'; what: 'curl' | 'http' | 'logId' };
@@ -159,7 +162,7 @@ const fromWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('cancel'), requestId }),
   v.object({ type: v.literal('copy'), format: v.picklist(['curl', 'http']), draft: draftSchema }),
   v.object({ type: v.literal('copyLogId'), logId: v.pipe(v.string(), v.regex(LOG_ID_PATTERN)) }),
-  v.object({ type: v.literal('peekVersion'), target: targetSchema }),
+  v.object({ type: v.literal('peekVersion'), target: targetSchema, seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER))) }),
   v.object({ type: v.literal('runCommand'), command: v.picklist(HOST_COMMANDS) }),
   v.object({ type: v.literal('openDocs'), url: v.pipe(v.string(), v.regex(DOC_URL_PATTERN)) }),
   // The README's own section, opened from the extension's files (works offline).

@@ -58,6 +58,9 @@ export class Form {
   #targetEdited = false;
   #peekTimer: ReturnType<typeof setTimeout> | undefined;
   #lastPeek: string | undefined;
+  /** Peeks posted so far; answers to those up to `#staleBefore` were computed before the last result. */
+  #peekSeq = 0;
+  #staleBefore = 0;
   #note: string | undefined;
   #noteTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -126,8 +129,10 @@ export class Form {
         break;
       }
       case 'version':
-        // Replies can cross while someone types: keep only the one for the target as it is now.
+        // Replies can cross while someone types: keep only the one for the target as it is now,
+        // and never one the host computed before the last result (it predates that send).
         if (!sameTarget(message.target, this.#evaluation?.target)) break;
+        if (message.seq !== undefined && message.seq <= this.#staleBefore) break;
         if (message.version === undefined) delete this.#saved.version;
         else this.#saved.version = { target: message.target, version: message.version };
         // Without a version estimate and a remembered state the host could not tell (no credentials, say).
@@ -147,6 +152,7 @@ export class Form {
         this.#saved.result = payload;
         this.#saved.resultAction = payload.action ?? this.#actionOf.get(payload.requestId) ?? 'send';
         if (this.#pending?.requestId === payload.requestId) this.#pending = undefined;
+        this.#staleBefore = this.#peekSeq;
         // The estimate and the remembered badge were from before this send: not shown until the
         // host says again (the peek below), so a stale version is never offered or pre-filled.
         this.#forget();
@@ -275,7 +281,7 @@ export class Form {
     this.#peekTimer = setTimeout(
       () => {
         this.#lastPeek = key;
-        this.#api.postMessage({ type: 'peekVersion', target: current });
+        this.#api.postMessage({ type: 'peekVersion', target: current, seq: ++this.#peekSeq });
       },
       force ? FORCED_PEEK_DELAY_MS : PEEK_DELAY_MS,
     );

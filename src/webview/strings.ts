@@ -47,6 +47,7 @@ const table = {
 
   'history.legend': { en: 'History', 'zh-cn': '历史记录' },
   'history.hint': { en: 'The {count} most recent requests. Re-sending uses a new version.', 'zh-cn': '最近 {count} 条请求。重新发送时使用新的版本号。' },
+  'history.profile': { en: 'profile {profile}', 'zh-cn': '配置 {profile}' },
   'history.empty': { en: 'No requests yet.', 'zh-cn': '暂无请求。' },
   'history.counts': { en: 'PC {pc} · mobile {mobile}', 'zh-cn': 'PC 端 {pc} · 移动端 {mobile}' },
   'history.ok': { en: 'Succeeded:', 'zh-cn': '成功：' },

@@ -59,6 +59,27 @@ describe('never stale', () => {
     await form.close();
   });
 
+  test('an answer the host computed before the last result is dropped, a later one is shown', async () => {
+    const form = await withTarget();
+    const seqs = async (): Promise<number[]> => (await form.posted()).flatMap((message) => (message.type === 'peekVersion' && message.seq !== undefined ? [message.seq] : []));
+    const [before] = (await seqs()).slice(-1);
+    assert.ok(before !== undefined);
+    await form.page.click('#send');
+    const sent = (await form.posted()).findLast((message) => message.type === 'send');
+    assert.ok(sent?.type === 'send');
+    const asked = (await seqs()).length;
+    await form.deliver(success(sent.requestId));
+    // The answer to the peek posted before the send arrives late, after the result.
+    await form.deliver({ type: 'version', target, version: '1700000000100', seq: before });
+    assert.doesNotMatch(await form.text('#version-auto-note'), /1700000000100/);
+    await nextPeek(form, asked);
+    const [after] = (await seqs()).slice(-1);
+    assert.ok(after !== undefined && after > before);
+    await form.deliver({ type: 'version', target, version: '1700000000300', seq: after });
+    assert.match(await form.text('#version-auto-note'), /1700000000300/);
+    await form.close();
+  });
+
   test('a send from another surface (a new host state) makes the form ask again', async () => {
     const form = await withTarget();
     const before = await peeks(form);
@@ -170,6 +191,24 @@ describe('the outcome stays in view', () => {
       await form.close();
     });
   }
+
+  test('a history entry sent with another profile says which', async () => {
+    const form = await harness.open();
+    await form.deliver({
+      type: 'state',
+      state: hostState({
+        history: [
+          { index: 0, at: AT, userId: 'ou_here', userIdType: 'open_id', ok: true },
+          { index: 1, at: AT, userId: 'ou_there', userIdType: 'open_id', ok: true, profile: 'Production' },
+        ],
+      }),
+    });
+    await form.page.click('#history summary');
+    const items = await form.page.locator('#history-list > li').allTextContents();
+    assert.doesNotMatch(items[0] ?? '', /profile/);
+    assert.match(items[1] ?? '', /profile Production/);
+    await form.close();
+  });
 
   test('Re-send in the history shows its outcome in view', async () => {
     const form = await harness.open({ width: 340 });

@@ -143,7 +143,13 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       case 'peekVersion': {
         const [version, remembered] = await Promise.all([this.#actions.peekVersion(message.target), this.#actions.remembered(message.target)]);
-        this.#post({ type: 'version', target: message.target, version, ...(remembered === undefined ? {} : { remembered: rememberedInfo(remembered) }) });
+        this.#post({
+          type: 'version',
+          target: message.target,
+          version,
+          ...(remembered === undefined ? {} : { remembered: rememberedInfo(remembered) }),
+          ...(message.seq === undefined ? {} : { seq: message.seq }),
+        });
         return;
       }
       case 'runCommand':

@@ -28,9 +28,15 @@ export function rememberedInfo(badge: RememberedBadge): RememberedInfo {
   return info;
 }
 
-/** A history entry as the form lists it: ids, counts and outcome (no base URL, extra or log ID). */
-export function historyItem(entry: HistoryEntry, index: number): HistoryItem {
+/**
+ * A history entry as the form lists it: ids, counts and outcome (no base URL, extra or log ID),
+ * and the profile it was sent with when that is not the active one.
+ */
+export function historyItem(entry: HistoryEntry, index: number, profiles?: { activeId: string; nameOf: (id: string) => string | undefined; removed: string }): HistoryItem {
   const item: HistoryItem = { index, at: entry.at, userId: entry.body.user_id, userIdType: entry.userIdType, ok: entry.ok };
+  if (profiles !== undefined && entry.profileId !== undefined && entry.profileId !== profiles.activeId) {
+    item.profile = (profiles.nameOf(entry.profileId) ?? profiles.removed).slice(0, 200);
+  }
   const pc = counts(entry.body.pc);
   const mobile = counts(entry.body.mobile);
   if (pc !== undefined) item.pc = pc;
@@ -46,6 +52,8 @@ export interface HostStateSources {
   recent: RecentUsersStore;
   history: HistoryStore;
   locale: () => Locale;
+  /** How the form names a profile that no longer exists (display language). */
+  removedProfileLabel: () => string;
 }
 
 /** What the form is told about the host: never a secret, only whether credentials exist. */
@@ -61,7 +69,13 @@ export async function hostStateOf(sources: HostStateSources): Promise<HostState>
     hasCredentials: credentials !== undefined,
     userIdType: settings.userIdType,
     recentUsers: sources.recent.recent,
-    history: sources.history.entries.slice(0, FORM_HISTORY_MAX).map(historyItem),
+    history: sources.history.entries.slice(0, FORM_HISTORY_MAX).map((entry, index) =>
+      historyItem(entry, index, {
+        activeId: profile.id,
+        nameOf: (id) => sources.profiles.list.find((candidate) => candidate.id === id)?.name,
+        removed: sources.removedProfileLabel(),
+      }),
+    ),
   };
   if (base.ok) state.baseUrl = base.baseUrl;
   else state.settingsProblem = describeBaseUrlProblem(base.problem, base.input);

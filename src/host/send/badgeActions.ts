@@ -185,8 +185,20 @@ export class BadgeActions implements vscode.Disposable {
   /** Makes the profile a re-send uses active (asking when the caller did not say); false: cancelled. */
   async #resendProfile(entry: HistoryEntry, wanted: ResendProfile | undefined): Promise<boolean> {
     const active = this.#profiles.active;
-    const original = entry.profileId === undefined ? undefined : this.#profiles.list.find((p) => p.id === entry.profileId);
-    if (original === undefined || original.id === active.id) return true;
+    // Entries from before profiles were recorded say nothing: the active profile it is.
+    if (entry.profileId === undefined || entry.profileId === active.id) return true;
+    const original = this.#profiles.list.find((p) => p.id === entry.profileId);
+    if (original === undefined) {
+      // Sent with a profile since removed: it cannot go there; the active one only if the person says so.
+      if (wanted !== undefined) return wanted === 'active';
+      const useActive = vscode.l10n.t('Send with "{0}"', active.name);
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('This request was sent with a profile that no longer exists; the active profile is "{0}".', active.name),
+        { modal: true },
+        useActive,
+      );
+      return answer === useActive;
+    }
     let choice = wanted;
     if (choice === undefined) {
       const switchTo = vscode.l10n.t('Switch to "{0}" and send', original.name);

@@ -25,6 +25,8 @@ export function create(ctx: Context): Section {
   const entry = (item: HistoryItem, locale: Locale): HTMLElement => {
     const details = [t('history.counts', locale, { pc: formatCounts(item.pc), mobile: formatCounts(item.mobile) })];
     if (item.code !== undefined) details.push(t('history.code', locale, { code: item.code }));
+    // Sent with another profile: a re-send asks which one to use.
+    if (item.profile !== undefined) details.push(t('history.profile', locale, { profile: item.profile }));
     details.push(formatTime(item.at, locale));
     const resend = el('button', { type: 'button', class: 'secondary small', 'data-index': item.index, 'aria-label': t('history.resendLabel', locale, { user: item.userId }) }, t('history.resend', locale));
     resend.addEventListener('click', () => ctx.resend(item.index, item.at));

@@ -103,6 +103,28 @@ describe('profile flows', function () {
         await run('feishuBadge.switchProfile', { id: 'default' });
       });
     });
+
+    it('an entry whose profile was removed asks before going to the active one', async () => {
+      const gone = await run<ProfileResult>('feishuBadge.addProfile', { name: 'Resend gone', domain: 'custom', customBaseUrl: second.url });
+      assert.equal(gone.ok, true);
+      assert.equal((await run<{ ok: boolean }>('feishuBadge.configureCredentials', APP_B)).ok, true);
+      assert.equal((await run<BadgeCommandResult>('feishuBadge.setBadge', { user_id: 'ou_flows_gus', pc: { web_app: 2 } }, SILENT)).ok, true);
+      await run('feishuBadge.switchProfile', { id: 'default' });
+      await run('feishuBadge.removeProfile', { id: gone.id });
+      let answer: string | undefined;
+      const warnings = stubWindow('showWarningMessage', () => answer);
+      await withStubs([warnings], async () => {
+        let before = count();
+        const declined = await run<BadgeCommandResult>('feishuBadge.resendFromHistory', { index: 0 }, SILENT);
+        assert.equal(declined.ok, false);
+        assert.deepEqual(sent(before), [0, 0]);
+        assert.deepEqual(messages(warnings), ['This request was sent with a profile that no longer exists; the active profile is "Default".']);
+        answer = 'Send with "Default"';
+        before = count();
+        assert.equal((await run<BadgeCommandResult>('feishuBadge.resendFromHistory', { index: 0 }, SILENT)).ok, true);
+        assert.deepEqual(sent(before), [1, 0]);
+      });
+    });
   });
 
   describe('Add Profile, interactively', () => {
