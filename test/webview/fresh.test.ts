@@ -321,7 +321,7 @@ describe('a short, narrow side bar', () => {
 
 describe('contrast', () => {
   for (const theme of ['light', 'dark', 'high-contrast'] as Theme[]) {
-    test(`${theme}: every status colour reaches 4.5:1 for text and 3:1 for icons`, async () => {
+    test(`${theme}: every status colour reaches 4.5:1 for text and 3:1 for icons`, async (t) => {
       const measured: Array<{ what: string; ratio: number; text: boolean }> = [];
       const form = await harness.open({ theme, width: 360 });
       await form.deliver({
@@ -354,6 +354,8 @@ describe('contrast', () => {
       for (const wanted of [/Self-built app/, /213001/, /production/i]) {
         assert.ok(measured.some((entry) => wanted.test(entry.what)), `nothing measured matched ${wanted}: ${measured.map((entry) => entry.what).join('\n')}`);
       }
+      const lowest = (text: boolean): string => Math.min(...measured.filter((entry) => entry.text === text).map((entry) => entry.ratio)).toFixed(2);
+      t.diagnostic(`${theme}: ${measured.length} measured; lowest text ${lowest(true)}:1, lowest icon ${lowest(false)}:1`);
       const failing = measured.filter((entry) => entry.ratio < (entry.text ? 4.5 : 3)).map((entry) => `${entry.ratio.toFixed(2)}:1 ${entry.what}`);
       assert.deepEqual(failing, []);
     });
