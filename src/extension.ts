@@ -34,10 +34,10 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   const log = lineSafeLog(vscode.window.createOutputChannel('Feishu Badge', { log: true }));
   const locale = (): ReturnType<typeof normalizeLocale> => normalizeLocale(vscode.env.language);
   const settings = new SettingsWatcher();
-  const profiles = new ProfileStore(store);
+  const profiles = new ProfileStore(store, log);
   const credentials = new CredentialStore(secrets, profiles);
   const clients = new ClientCache({ credentials, profiles, settings, locale, store, log });
-  const [history, recent, remembered, checkpoints] = [new HistoryStore(store), new RecentUsersStore(store), new RememberedBadgeStore(store), new BulkCheckpointStore(store)];
+  const [history, recent, remembered, checkpoints] = [new HistoryStore(store, log), new RecentUsersStore(store, log), new RememberedBadgeStore(store, log), new BulkCheckpointStore(store, log)];
   const apiBase = (): ReturnType<typeof apiBaseOf> => apiBaseOf(profiles.active, settings.current);
   const service = new BadgeService({ clients, history, recent, remembered, settings: () => settings.current, apiBase, locale, log });
   const actions = new BadgeActions(service, profiles, history, log);
@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
     void offerWalkthroughOnce({ extensionId, store, profiles, credentials }).catch((error: unknown) => log.warn(`walkthrough: ${String(error)}`));
   });
   subscriptions.push(firstShow);
-  return testApi(statusBar, history, bulkResults, contextKeys);
+  return testApi(statusBar, history, bulkResults, contextKeys, context.extensionMode === vscode.ExtensionMode.Test ? store : undefined);
 }
 
 export function deactivate(): void {

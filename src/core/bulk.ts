@@ -1,11 +1,12 @@
 import { describeResult, guidanceFor } from './guidance/guidance.ts';
 import type { AttemptGate, BadgeClient } from './client.ts';
-import { CODE_RATE_LIMITED, sleep } from './retry.ts';
+import { CODE_RATE_LIMITED, RATE_LIMIT_FALLBACK_RESET_SECONDS, clampLimit, clampResetSeconds, sleep } from './retry.ts';
 import { toCommandResult } from './result.ts';
 import type { BadgeCommandResult } from './result.ts';
 import { validateBadge } from './schema.ts';
 import type { ValidBadge, ValidationIssue } from './schema.ts';
 import type { Locale, Outcome, UserIdType } from './types.ts';
+import { VersionExhaustedError } from './versions.ts';
 
 export interface PacerOptions {
   /** Most attempts in flight at once. */
@@ -87,15 +88,18 @@ export class RatePacer implements AttemptGate {
   release(outcome: Outcome): void {
     this.#active = Math.max(0, this.#active - 1);
     this.#released++;
-    const limit = outcome.kind === 'success' || outcome.kind === 'api-error' ? outcome.rateLimitLimit : undefined;
-    if (limit !== undefined && limit > 0 && this.#limitPerSecond !== limit) {
+    const advertised = outcome.kind === 'success' || outcome.kind === 'api-error' ? outcome.rateLimitLimit : undefined;
+    // Clamped here too (the transport already does): a pace from NaN or 0 would stall or spin.
+    const limit = advertised === undefined ? undefined : clampLimit(advertised);
+    if (limit !== undefined && this.#limitPerSecond !== limit) {
       this.#limitPerSecond = limit;
       this.#ratePerSecond = limit * this.#headroom;
     }
     const rateLimited = outcome.kind === 'api-error' && (outcome.httpStatus === 429 || outcome.code === CODE_RATE_LIMITED);
     if (rateLimited) {
       this.#rateLimited++;
-      const resetMs = Math.min(this.#maxPauseMs, Math.max(0, (outcome.rateLimitResetSeconds ?? 1) * 1000));
+      // Always a finite 0..60 s: a NaN here would stick in #pausedUntil and disable every later pause.
+      const resetMs = Math.min(this.#maxPauseMs, clampResetSeconds(outcome.rateLimitResetSeconds ?? RATE_LIMIT_FALLBACK_RESET_SECONDS) * 1000);
       this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + resetMs);
       const base = this.#ratePerSecond ?? (this.#limitPerSecond ?? 10);
       this.#ratePerSecond = Math.max(1, base * 0.9);
@@ -235,7 +239,19 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
       // Cancelling stops new attempts (the gate refuses them) but lets a request already on the
       // wire finish and be recorded: aborting it would leave the user's state unknown, and a
       // resumed run would send it again.
-      const sent = await client.setBadge(entry.badge, { gate: cancellableGate });
+      let sent: Awaited<ReturnType<BadgeClient['setBadge']>>;
+      try {
+        sent = await client.setBadge(entry.badge, { gate: cancellableGate });
+      } catch (error) {
+        // No version newer than this user's last fits in int64: refused like a validation issue,
+        // for this user only, and the run goes on.
+        if (!(error instanceof VersionExhaustedError)) throw error;
+        counts.failed++;
+        counts.done++;
+        results.push({ ...base, status: 'invalid', issues: [error.issue] });
+        report();
+        return;
+      }
       result = toCommandResult(sent);
       const described = describeResult(sent);
       if (options.locale !== undefined && described !== undefined) result.guidance = guidanceFor(described, options.locale);

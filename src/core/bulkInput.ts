@@ -1,11 +1,14 @@
 import Papa from 'papaparse';
+import { formatMessage } from './messages.ts';
 import type { ClientBadgeNum } from './types.ts';
 
 /** A row the file parser could not turn into an item; line numbers are 1-based, header = 1. */
 export interface RowProblem {
   line: number;
-  id: 'csv.syntax' | 'csv.count' | 'csv.missingColumn' | 'json.syntax' | 'json.shape';
+  id: 'csv.syntax' | 'csv.count' | 'csv.missingColumn' | 'csv.unknownColumn' | 'csv.duplicateColumn' | 'json.syntax' | 'json.shape';
+  /** English text; `csv.unknownColumn` and `csv.duplicateColumn` are also message ids, with `params`. */
   detail: string;
+  params?: Record<string, string>;
 }
 
 export interface ParsedBulkInput {
@@ -16,6 +19,74 @@ export interface ParsedBulkInput {
 }
 
 export const CSV_COLUMNS = ['user_id', 'user_id_type', 'pc_web_app', 'pc_gadget', 'mobile_web_app', 'mobile_gadget'] as const;
+
+/** Edit distance (insertions, deletions, substitutions), one row at a time. */
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The valid column nearest to `name` (case and surrounding spaces ignored); the first on a tie. */
+export function closestColumn(name: string): string {
+  const wanted = name.trim().toLowerCase();
+  let best: string = CSV_COLUMNS[0];
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const column of CSV_COLUMNS) {
+    const distance = levenshtein(wanted, column);
+    if (distance < bestDistance) {
+      best = column;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** The header row as written, cut by the same delimiter and skipping the same empty lines. */
+function rawHeader(text: string, delimiter: string): string[] {
+  let header: string[] = [];
+  Papa.parse<string[]>(text, {
+    delimiter,
+    skipEmptyLines: 'greedy',
+    step: (row, parser) => {
+      header = row.data;
+      parser.abort();
+    },
+  });
+  return header;
+}
+
+/**
+ * Unknown and duplicate columns, read from the header as written: papaparse renames a second
+ * `pc_web_app` to `pc_web_app_1` (or, after a blank first line, silently keeps the last copy).
+ */
+function headerProblems(header: readonly string[]): RowProblem[] {
+  const problems: RowProblem[] = [];
+  const positions = new Map<string, { written: string; at: number[] }>();
+  header.forEach((cell, index) => {
+    const name = cell.trim().toLowerCase();
+    if (name === '') return; // a trailing comma, not a column
+    const seen = positions.get(name);
+    if (seen === undefined) positions.set(name, { written: cell.trim(), at: [index + 1] });
+    else seen.at.push(index + 1);
+  });
+  const problem = (id: 'csv.unknownColumn' | 'csv.duplicateColumn', params: Record<string, string>): RowProblem => ({ line: 1, id, detail: formatMessage(id, 'en', params), params });
+  for (const [name, { at }] of positions) {
+    if (at.length > 1) problems.push(problem('csv.duplicateColumn', { column: name, positions: at.join(', ') }));
+  }
+  for (const [name, { written }] of positions) {
+    if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
+      problems.push(problem('csv.unknownColumn', { column: written, suggestion: closestColumn(name), expected: CSV_COLUMNS.join(', ') }));
+    }
+  }
+  return problems;
+}
 
 function count(raw: string): number | string | undefined {
   const trimmed = raw.trim();
@@ -42,20 +113,22 @@ function rowToItem(row: Record<string, string>): Record<string, unknown> {
 
 /**
  * Parses a CSV with the columns user_id, user_id_type, pc_web_app, pc_gadget, mobile_web_app,
- * mobile_gadget (header row required, any order, extra columns rejected as likely typos).
+ * mobile_gadget (header row required, any order, case and spaces ignored). An unknown column (a
+ * likely typo) or one given twice blocks the whole file: no items, only the header problems.
  * Quoting, BOMs and CRLF are the CSV library's job; validation of values is the schema's.
  */
 export function parseBulkCsv(text: string): ParsedBulkInput {
-  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim().toLowerCase() });
+  const input = text.replace(/^\uFEFF/, '');
+  const parsed = Papa.parse<Record<string, string>>(input, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim().toLowerCase() });
   const problems: RowProblem[] = [];
   const fields = parsed.meta.fields ?? [];
   if (!fields.includes('user_id')) {
     problems.push({ line: 1, id: 'csv.missingColumn', detail: 'user_id' });
     return { items: [], lines: [], problems };
   }
-  const unknown = fields.filter((field) => field !== '' && !(CSV_COLUMNS as readonly string[]).includes(field));
-  if (unknown.length > 0) {
-    problems.push({ line: 1, id: 'csv.missingColumn', detail: `unknown column(s): ${unknown.join(', ')}; expected ${CSV_COLUMNS.join(', ')}` });
+  problems.push(...headerProblems(rawHeader(input, parsed.meta.delimiter)));
+  if (problems.length > 0) {
+    return { items: [], lines: [], problems };
   }
   const badRows = new Set<number>();
   for (const error of parsed.errors) {

@@ -1,4 +1,5 @@
 import ky, { isTimeoutError } from 'ky';
+import { readRateLimitHeaders } from './retry.ts';
 import type { NetworkReason, Outcome } from './types.ts';
 
 export interface PostOptions {
@@ -77,15 +78,6 @@ function reasonForCode(code: string): NetworkReason {
   }
 }
 
-function numberHeader(headers: Headers, name: string): number | undefined {
-  const raw = headers.get(name);
-  if (raw === null || raw.trim() === '') {
-    return undefined;
-  }
-  const value = Number(raw);
-  return Number.isFinite(value) ? value : undefined;
-}
-
 /** The origin a redirect points at, never its path or query; `unknown` when unreadable. */
 function redirectOrigin(location: string | null, requestUrl: string): string {
   if (location === null || location.trim() === '') return 'unknown';
@@ -138,12 +130,14 @@ function interpret(status: number, headers: Headers, text: string, requestUrl: s
     });
   }
   const msg = typeof record.msg === 'string' ? record.msg : '';
-  // The limit header also comes on successes: a bulk run can pace itself before the first 429.
-  const limit = numberHeader(headers, 'x-ogw-ratelimit-limit');
+  // The limit header may also come on successes: a bulk run can pace itself before the first 429.
+  // Both are untrusted: strict digits, clamped (readRateLimitHeaders).
+  const rate = readRateLimitHeaders(headers.get('x-ogw-ratelimit-limit'), headers.get('x-ogw-ratelimit-reset'));
+  const limit = rate.limit;
   if (code === 0 && status >= 200 && status < 300) {
     return withLogId({ kind: 'success' as const, httpStatus: status, code: 0 as const, msg, response: parsed, ...(limit === undefined ? {} : { rateLimitLimit: limit }) });
   }
-  const reset = numberHeader(headers, 'x-ogw-ratelimit-reset');
+  const reset = rate.resetSeconds;
   return withLogId({
     kind: 'api-error' as const,
     httpStatus: status,

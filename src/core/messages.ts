@@ -16,6 +16,8 @@ const en = {
   'userIdType.invalid': 'User ID type must be open_id, union_id or user_id.',
   'version.notString': 'Version must be a string of digits, e.g. "1664360599355".',
   'version.digits': 'Version must contain digits only (epoch milliseconds), at most 19.',
+  'version.tooLarge': 'Version is too large: version must be at most {max} (Feishu stores it as a 64-bit integer). Use epoch milliseconds, e.g. "1664360599355", or leave version empty to generate one.',
+  'version.exhausted': 'No newer version exists for this user: the last version used, {last}, is already the largest Feishu accepts ({max}), and each version must be newer than the last.',
   'extra.notString': 'Extra must be a string (usually JSON text).',
   'extra.notJson': 'Extra is not valid JSON. The API accepts any string, but apps usually expect JSON.',
   'extra.tooLarge': 'Extra is {size} bytes (UTF-8); at most {max} bytes (64 KiB) are allowed.',
@@ -26,6 +28,8 @@ const en = {
   'count.range': 'Count must be between 0 and {max}.',
   'count.dot': 'Counts above {max} show as a dot, not a number.',
   'body.noCounts': 'Neither pc nor mobile counts are given: Feishu will answer 213003 (no data).',
+  'csv.unknownColumn': 'Unknown column "{column}": did you mean {suggestion}? The columns are {expected}. Nothing is sent until the header is fixed.',
+  'csv.duplicateColumn': 'Column "{column}" appears more than once (columns {positions}). Keep one: nothing is sent until the header is fixed.',
   'counts.format': 'Enter one count (web app badge on PC and mobile) or four, separated by commas or spaces: PC web app, PC mini program, mobile web app, mobile mini program.',
 } as const;
 
@@ -45,6 +49,8 @@ const zhCn: Record<MessageId, string> = {
   'userIdType.invalid': '用户 ID 类型必须是 open_id、union_id 或 user_id。',
   'version.notString': '版本号必须是数字字符串，例如“1664360599355”。',
   'version.digits': '版本号只能包含数字（毫秒时间戳），最多 19 位。',
+  'version.tooLarge': '版本号过大：version 不能超过 {max}（飞书以 64 位整数保存版本号）。请使用毫秒时间戳，例如“1664360599355”，或将 version 留空以自动生成。',
+  'version.exhausted': '该用户已没有更新的版本号可用：上次使用的 version 为 {last}，已是飞书接受的最大值（{max}），而每次的版本号都必须比上次更新。',
   'extra.notString': 'extra 必须是字符串（通常是 JSON 文本）。',
   'extra.notJson': 'extra 不是合法的 JSON。接口接受任意字符串，但应用通常期望 JSON。',
   'extra.tooLarge': 'extra 为 {size} 字节（UTF-8），最多允许 {max} 字节（64 KiB）。',
@@ -55,6 +61,8 @@ const zhCn: Record<MessageId, string> = {
   'count.range': '数量必须在 0 到 {max} 之间。',
   'count.dot': '数量超过 {max} 时只显示为一个圆点，不显示数字。',
   'body.noCounts': '没有填写 pc 或 mobile 数量：飞书会返回 213003（no data）。',
+  'csv.unknownColumn': '未知列“{column}”：是否应为 {suggestion}？可用的列为 {expected}。修正表头之前不会发送任何内容。',
+  'csv.duplicateColumn': '列“{column}”出现了多次（第 {positions} 列）。请只保留一列：修正表头之前不会发送任何内容。',
   'counts.format': '请输入一个数量（PC 端和移动端的网页应用红点），或用逗号或空格分隔的四个数量：PC 网页应用、PC 小程序、移动端网页应用、移动端小程序。',
 };
 

@@ -120,3 +120,46 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** The most requests per window a gateway's `x-ogw-ratelimit-limit` is believed for. */
+export const RATE_LIMIT_MAX = 10_000;
+/** The longest wait an `x-ogw-ratelimit-reset` is believed for, in seconds. */
+export const RATE_LIMIT_MAX_RESET_SECONDS = 60;
+/** The wait when a reset is given but unreadable (negative, not plain digits). */
+export const RATE_LIMIT_FALLBACK_RESET_SECONDS = 1;
+
+/** Plain digits after trimming, or undefined: "1e3", "0x10", "-5", "12abc" are not numbers here. */
+function strictCount(text: string): number | undefined {
+  const trimmed = text.trim();
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : undefined;
+}
+
+/** A reset in seconds made safe to wait on: 0..60, and 1 for anything negative or not a number. */
+export function clampResetSeconds(seconds: number): number {
+  if (Number.isNaN(seconds) || seconds < 0) return RATE_LIMIT_FALLBACK_RESET_SECONDS;
+  return Math.min(seconds, RATE_LIMIT_MAX_RESET_SECONDS);
+}
+
+/** A limit per window made safe to pace by: 1..10,000; undefined when not a number. */
+export function clampLimit(limit: number): number | undefined {
+  return Number.isNaN(limit) ? undefined : Math.min(RATE_LIMIT_MAX, Math.max(1, Math.floor(limit)));
+}
+
+/**
+ * Reads `x-ogw-ratelimit-limit` and `x-ogw-ratelimit-reset` as untrusted input (pure; `null` is
+ * an absent header). The limit counts only as plain digits, clamped to 1..10,000 (otherwise no
+ * limit is learned). A reset that is present always yields a wait of 0..60 s: plain digits are
+ * clamped, anything else (empty, negative, "1e3", "0x10", "12abc") is 1 s. Never NaN.
+ */
+export function readRateLimitHeaders(limit: string | null | undefined, reset: string | null | undefined): { limit?: number; resetSeconds?: number } {
+  const limitValue = limit === null || limit === undefined ? undefined : strictCount(limit);
+  const out: { limit?: number; resetSeconds?: number } = {};
+  if (limitValue !== undefined) {
+    const clamped = clampLimit(limitValue);
+    if (clamped !== undefined) out.limit = clamped;
+  }
+  if (reset !== null && reset !== undefined) {
+    out.resetSeconds = clampResetSeconds(strictCount(reset) ?? -1);
+  }
+  return out;
+}

@@ -16,6 +16,11 @@ export const DOT_THRESHOLD = 999;
 /** Epoch milliseconds fit in 13 digits for millennia; the server rejects anything that is not digits. */
 const VERSION_PATTERN = /^\d{1,19}$/;
 /**
+ * The largest version: Feishu keeps versions as 64-bit integers (int64 max). A manual version
+ * above it is refused here, and the version clock never generates one.
+ */
+export const MAX_VERSION = 9223372036854775807n;
+/**
  * Control and format characters (NUL, line breaks, zero-width spaces, bidi overrides, BOM, soft
  * hyphen...): invisible or disruptive in every surface and in logs, never part of an ID. A tab is
  * left to the whitespace rule, so it is trimmed at the ends like a space and named as whitespace inside.
@@ -85,7 +90,15 @@ const inputSchema = v.objectWithRest(
     ),
     // No default here: validateBadge applies the caller's (the `feishuBadge.userIdType` setting).
     user_id_type: v.optional(v.picklist(USER_ID_TYPES, id('userIdType.invalid'))),
-    version: v.optional(v.pipe(v.string(id('version.notString')), v.trim(), v.regex(VERSION_PATTERN, id('version.digits')))),
+    version: v.optional(
+      v.pipe(
+        v.string(id('version.notString')),
+        v.trim(),
+        v.regex(VERSION_PATTERN, id('version.digits')),
+        // 19 digits pass the pattern up to 9999999999999999999; int64 stops at 9223372036854775807.
+        v.check((value) => !/^\d+$/.test(value) || BigInt(value) <= MAX_VERSION, id('version.tooLarge')),
+      ),
+    ),
     extra: v.optional(v.pipe(v.string(id('extra.notString')), v.check((value) => utf8Length(value, MAX_EXTRA_BYTES) <= MAX_EXTRA_BYTES, id('extra.tooLarge')))),
     pc: v.optional(clientSchema),
     mobile: v.optional(clientSchema),
@@ -177,6 +190,9 @@ function toIssue(issue: v.BaseIssue<unknown>, input: unknown): ValidationIssue {
   const params: Record<string, string | number> = paramsFor(messageId, input);
   if (messageId === 'count.range') {
     params.max = MAX_COUNT;
+  }
+  if (messageId === 'version.tooLarge') {
+    params.max = MAX_VERSION.toString();
   }
   if (messageId === 'field.unknown') {
     params.field = path;

@@ -1,3 +1,6 @@
+import { MAX_VERSION } from './schema.ts';
+import type { ValidationIssue } from './schema.ts';
+
 /**
  * Where the last version per user lives. The host backs it with globalState so versions keep
  * increasing across restarts; tests use a Map.
@@ -26,6 +29,29 @@ export function versionKey(baseUrl: string, appId: string, userIdType: string, u
 const maxBig = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
 /**
+ * A version as the clock may use it: digits within the int64 bound. A stored value above the
+ * bound (an older build remembered a manual one) was never accepted by Feishu, so it is ignored.
+ */
+function usable(version: string | undefined): bigint | undefined {
+  if (version === undefined || !/^\d+$/.test(version)) return undefined;
+  const value = BigInt(version);
+  return value <= MAX_VERSION ? value : undefined;
+}
+
+export type NextVersion = { ok: true; version: string } | { ok: false; issue: ValidationIssue };
+
+/** No version newer than the last one fits in int64: the send must not happen. */
+export class VersionExhaustedError extends RangeError {
+  readonly issue: ValidationIssue;
+
+  constructor(issue: ValidationIssue) {
+    super(`no version above ${String(issue.params?.last)} fits in int64 (${MAX_VERSION})`);
+    this.name = 'VersionExhaustedError';
+    this.issue = issue;
+  }
+}
+
+/**
  * Hands out epoch-millisecond version strings that are strictly increasing per key, even when
  * two are asked for within the same millisecond or the clock steps back. A process-wide high
  * water mark also keeps them increasing across keys, which covers one person addressed through
@@ -46,26 +72,49 @@ export class VersionClock {
     return this.#store.get(key);
   }
 
-  /** What `next(key)` would return now, without reserving it (for previews). */
+  /**
+   * What `next(key)` would return now, without reserving it (for previews). Never above the
+   * bound: for a key that has reached it, the bound itself (which `next` then refuses).
+   */
   peek(key: string): string {
-    return this.#candidate(key, undefined).toString();
+    const candidate = this.#candidate(key, undefined);
+    return (candidate > MAX_VERSION ? MAX_VERSION : candidate).toString();
   }
 
-  /** Reserves and returns a version newer than anything used for `key` (and than `after`). */
-  next(key: string, after?: string): string {
+  /**
+   * Reserves and returns a version newer than anything used for `key` (and than `after`), or,
+   * when none fits in int64, a `version.exhausted` issue and nothing reserved.
+   */
+  tryNext(key: string, after?: string): NextVersion {
     const version = this.#candidate(key, after);
+    if (version > MAX_VERSION) {
+      // Only the key's own last version (or `after`) can push the candidate past the bound.
+      const last = (version - 1n).toString();
+      return { ok: false, issue: { path: 'version', id: 'version.exhausted', severity: 'error', params: { last, max: MAX_VERSION.toString() } } };
+    }
     this.#record(key, version);
-    return version.toString();
+    return { ok: true, version: version.toString() };
+  }
+
+  /**
+   * Like `tryNext`, for callers that take a string: throws `VersionExhaustedError` rather than
+   * ever returning a version above int64 (reachable only from a version at the bound).
+   */
+  next(key: string, after?: string): string {
+    const next = this.tryNext(key, after);
+    if (!next.ok) throw new VersionExhaustedError(next.issue);
+    return next.version;
   }
 
   /** Records a version chosen elsewhere (a manual one), so later automatic ones stay newer. */
   observe(key: string, version: string): void {
-    if (!/^\d+$/.test(version)) {
+    // Above int64 it cannot have been accepted: remembering it would only block later sends.
+    const value = usable(version);
+    if (value === undefined) {
       return;
     }
-    const value = BigInt(version);
-    const last = this.#store.get(key);
-    if (last === undefined || value > BigInt(last)) {
+    const last = usable(this.#store.get(key));
+    if (last === undefined || value > last) {
       this.#record(key, value);
     } else {
       this.#highWater = maxBig(this.#highWater, value);
@@ -73,13 +122,18 @@ export class VersionClock {
   }
 
   #candidate(key: string, after: string | undefined): bigint {
-    let candidate = maxBig(BigInt(Math.floor(this.#now())), this.#highWater + 1n);
-    const last = this.#store.get(key);
-    if (last !== undefined && /^\d+$/.test(last)) {
-      candidate = maxBig(candidate, BigInt(last) + 1n);
+    // The key's own history is a hard floor; the cross-key high-water mark is a courtesy that
+    // yields at the bound, so one user at int64 max never blocks the others.
+    let candidate = BigInt(Math.floor(this.#now()));
+    const last = usable(this.#store.get(key));
+    if (last !== undefined) {
+      candidate = maxBig(candidate, last + 1n);
     }
     if (after !== undefined && /^\d+$/.test(after)) {
       candidate = maxBig(candidate, BigInt(after) + 1n);
+    }
+    if (this.#highWater < MAX_VERSION) {
+      candidate = maxBig(candidate, this.#highWater + 1n);
     }
     return candidate;
   }

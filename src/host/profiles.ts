@@ -1,30 +1,13 @@
 import * as vscode from 'vscode';
 import { resolveBaseUrl } from '../core/baseUrl.ts';
 import type { Domain } from '../core/baseUrl.ts';
+import { DEFAULT_PROFILE_ID, PROFILES_KEY, profileName, readProfiles } from './state/profiles.ts';
+import type { Profile, StoredProfiles as Stored } from './state/profiles.ts';
+import type { StateLog } from './state/read.ts';
 
-/**
- * A named target: an API base plus its own credentials (in SecretStorage under the profile's
- * key). The built-in `default` profile is the configuration that existed before profiles: its
- * domain and base URL are the `feishuBadge.domain` / `customBaseUrl` settings and its secret keeps
- * the original key, so upgrading loses nothing and changes nothing.
- */
-export interface Profile {
-  id: string;
-  name: string;
-  /** Absent for the default profile, which follows the settings. */
-  domain?: Domain;
-  customBaseUrl?: string;
-  /** Sending to a production profile asks for confirmation first. */
-  production: boolean;
-}
-
-export const DEFAULT_PROFILE_ID = 'default';
-const PROFILES_KEY = 'feishuBadge.profiles';
-
-interface Stored {
-  active: string;
-  profiles: Profile[];
-}
+// Declared with the stored-profiles reader (src/host/state/profiles.ts), which runs in plain Node.
+export { DEFAULT_PROFILE_ID };
+export type { Profile };
 
 /** The SecretStorage key of a profile's credentials. */
 export function secretKeyOf(profileId: string): string {
@@ -33,21 +16,22 @@ export function secretKeyOf(profileId: string): string {
 
 export class ProfileStore implements vscode.Disposable {
   readonly #memento: vscode.Memento;
+  readonly #log: StateLog;
   readonly #changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.#changed.event;
 
-  constructor(memento: vscode.Memento) {
+  constructor(memento: vscode.Memento, log: StateLog) {
     this.#memento = memento;
+    this.#log = log;
   }
 
+  /** Read on every use (activation included) through the schema: whatever is stored, never a throw. */
   #stored(): Stored {
-    const stored = this.#memento.get<Stored>(PROFILES_KEY);
-    const profiles = stored?.profiles ?? [];
-    const withDefault = profiles.some((p) => p.id === DEFAULT_PROFILE_ID)
-      ? profiles
-      : [{ id: DEFAULT_PROFILE_ID, name: vscode.l10n.t('Default'), production: false }, ...profiles];
-    const active = withDefault.some((p) => p.id === stored?.active) ? (stored?.active ?? DEFAULT_PROFILE_ID) : DEFAULT_PROFILE_ID;
-    return { active, profiles: withDefault };
+    const stored = readProfiles(this.#memento, this.#log);
+    const profiles = stored.profiles.some((p) => p.id === DEFAULT_PROFILE_ID)
+      ? stored.profiles
+      : [{ id: DEFAULT_PROFILE_ID, name: vscode.l10n.t('Default'), production: false }, ...stored.profiles];
+    return { active: stored.active, profiles };
   }
 
   async #save(stored: Stored): Promise<void> {
@@ -76,9 +60,9 @@ export class ProfileStore implements vscode.Disposable {
     return true;
   }
 
-  /** Adds a profile; the base URL is checked as for the settings. */
+  /** Adds a profile; the name is made showable as stored names are, the base URL is checked as for the settings. */
   async add(input: { name: string; domain: Domain; customBaseUrl?: string; production?: boolean }): Promise<{ ok: true; profile: Profile } | { ok: false; problem: string }> {
-    const name = input.name.trim();
+    const name = profileName(input.name);
     if (name === '') return { ok: false, problem: 'name' };
     if (this.list.some((p) => p.name.toLowerCase() === name.toLowerCase())) return { ok: false, problem: 'duplicate-name' };
     const base = resolveBaseUrl(input.domain, input.customBaseUrl);
@@ -94,7 +78,8 @@ export class ProfileStore implements vscode.Disposable {
   async update(id: string, patch: Partial<Pick<Profile, 'name' | 'production'>>): Promise<boolean> {
     const stored = this.#stored();
     if (!stored.profiles.some((p) => p.id === id)) return false;
-    await this.#save({ ...stored, profiles: stored.profiles.map((p) => (p.id === id ? { ...p, ...patch } : p)) });
+    const named = patch.name === undefined ? patch : { ...patch, name: profileName(patch.name) || id };
+    await this.#save({ ...stored, profiles: stored.profiles.map((p) => (p.id === id ? { ...p, ...named } : p)) });
     return true;
   }
 

@@ -36,7 +36,7 @@ function pipeline(server: FeishuServer, problem?: ClientOrProblem, settings: Par
   };
   const source: ClientSource = { active: async () => client, forNetwork: async () => client, redactSecrets: (text) => core.tokens.redactSecrets(text) };
   const store = memoryStore();
-  const stores = { history: new HistoryStore(store), recent: new RecentUsersStore(store), remembered: new RememberedBadgeStore(store) };
+  const stores = { history: new HistoryStore(store, log), recent: new RecentUsersStore(store, log), remembered: new RememberedBadgeStore(store, log) };
   const service = new BadgeService({ clients: source, ...stores, settings: () => ({ ...SETTINGS, ...settings }), apiBase: () => resolveBaseUrl('custom', server.url), locale: () => 'en', log });
   return { service, core, ...stores };
 }
@@ -63,6 +63,18 @@ describe('BadgeService in plain Node', () => {
     assert.equal(report.result.error, 'validation');
     assert.ok(report.result.issues?.every((issue) => issue.message.length > 0));
     assert.equal(server.requests.length, 0);
+    assert.deepEqual(history.entries, []);
+  });
+
+  test('a user whose last version is the int64 maximum: a validation result, nothing sent, nothing thrown', async () => {
+    const { service, core, history } = pipeline(server);
+    core.store.entries.set(core.client.keyFor('open_id', USER), '9223372036854775807');
+    const report = await service.send('send', { user_id: USER, pc: { web_app: 1 } });
+    assert.equal(report.result.ok, false);
+    assert.equal(report.result.error, 'validation');
+    assert.equal(report.result.attempts, 0);
+    assert.equal(report.result.issues?.[0]?.path, 'version');
+    assert.equal(server.badgeRequests().length, 0);
     assert.deepEqual(history.entries, []);
   });
 

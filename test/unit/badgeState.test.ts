@@ -24,6 +24,9 @@ function memoryStore(initial: Record<string, unknown> = {}): KeyValueStore & { d
   };
 }
 
+/** The stores warn when they repair a stored value (test/unit/corruptState.test.ts checks the lines). */
+const quiet = { warn: (): void => undefined };
+
 const entry = (at: number, userId = 'ou_a'): HistoryEntry => ({ at, baseUrl: 'https://open.feishu.cn', userIdType: 'open_id', body: { user_id: userId, version: String(at), pc: { web_app: 1 } }, ok: true });
 
 describe('badge state rules', () => {
@@ -82,16 +85,16 @@ describe('badge state rules', () => {
 describe('host state stores over a Memento', () => {
   test('history round-trips and drops corrupted entries instead of trusting them', async () => {
     const store = memoryStore({ 'feishuBadge.history': [entry(1), { at: 'yesterday' }, null, entry(2), 'x'] });
-    const history = new HistoryStore(store);
+    const history = new HistoryStore(store, quiet);
     assert.deepEqual(history.entries.map((e) => e.at), [1, 2]);
     await history.add(entry(3));
     assert.deepEqual(history.entries.map((e) => e.at), [3, 1, 2]);
-    assert.deepEqual(new HistoryStore(memoryStore({ 'feishuBadge.history': { not: 'a list' } })).entries, []);
+    assert.deepEqual(new HistoryStore(memoryStore({ 'feishuBadge.history': { not: 'a list' } }), quiet).entries, []);
   });
 
   test('recent users and the last target survive junk', async () => {
     const store = memoryStore({ 'feishuBadge.lastTarget': { userId: 42 }, 'feishuBadge.recentUsers': [{ userId: 'ou_a', userIdType: 'open_id' }, { userId: 'ou_b', userIdType: 'email' }] });
-    const recent = new RecentUsersStore(store);
+    const recent = new RecentUsersStore(store, quiet);
     assert.equal(recent.last, undefined);
     assert.deepEqual(recent.recent, [{ userId: 'ou_a', userIdType: 'open_id' }]);
     await recent.remember({ userId: 'ou_c', userIdType: 'union_id' });
@@ -101,7 +104,7 @@ describe('host state stores over a Memento', () => {
 
   test('remembered badges merge per key and ignore corrupted values', async () => {
     const store = memoryStore({ 'feishuBadge.badge:k2': { version: 7 } });
-    const remembered = new RememberedBadgeStore(store);
+    const remembered = new RememberedBadgeStore(store, quiet);
     assert.equal(remembered.get('k2'), undefined);
     await remembered.recordSet('k1', { pc: { web_app: 2 } }, '1', 10);
     await remembered.recordSet('k1', { mobile: { web_app: 1 } }, '2', 20);
@@ -110,7 +113,7 @@ describe('host state stores over a Memento', () => {
 
   test('a bulk checkpoint resumes only the same run, and clears', async () => {
     const store = memoryStore();
-    const checkpoints = new BulkCheckpointStore(store);
+    const checkpoints = new BulkCheckpointStore(store, quiet);
     const first = checkpoints.open('run-1');
     await first.markDone('a');
     await first.markDone('b');
@@ -119,6 +122,6 @@ describe('host state stores over a Memento', () => {
     assert.equal(checkpoints.open('run-2').resumable, 0);
     await checkpoints.clear();
     assert.equal(checkpoints.open('run-1').resumable, 0);
-    assert.equal(new BulkCheckpointStore(memoryStore({ 'feishuBadge.bulk.checkpoint': { runId: 'run-1', done: 'abc' } })).open('run-1').resumable, 0);
+    assert.equal(new BulkCheckpointStore(memoryStore({ 'feishuBadge.bulk.checkpoint': { runId: 'run-1', done: 'abc' } }), quiet).open('run-1').resumable, 0);
   });
 });

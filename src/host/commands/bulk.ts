@@ -6,6 +6,7 @@ import { itemsForUsers, parseBulkCsv, parseBulkJson } from '../../core/bulkInput
 import { BULK_RESULTS_VIEW_ID } from '../ui/bulkResultsView.ts';
 import type { RowProblem } from '../../core/bulkInput.ts';
 import { formatMessage } from '../../core/messages.ts';
+import type { Locale } from '../../core/types.ts';
 import { parseCounts } from '../../core/quickInput.ts';
 import { registerAll } from '../commandIds.ts';
 import type { ClientProblem } from '../send/clients.ts';
@@ -31,10 +32,15 @@ export interface BulkCommandResult {
   results: BulkItemResult[];
 }
 
-function describeProblems(problems: RowProblem[]): string {
+/** The first problems, in the display language where the core has the message (column problems). */
+function describeProblems(problems: RowProblem[], locale: Locale): string {
   return problems
     .slice(0, 3)
-    .map((problem) => vscode.l10n.t('line {0}: {1}', problem.line, problem.detail))
+    .map((problem) => {
+      const text =
+        problem.params !== undefined && (problem.id === 'csv.unknownColumn' || problem.id === 'csv.duplicateColumn') ? formatMessage(problem.id, locale, problem.params) : problem.detail;
+      return vscode.l10n.t('line {0}: {1}', problem.line, text);
+    })
     .join('; ');
 }
 
@@ -124,8 +130,10 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
       return { dryRun: true, total: plan.total, ok: 0, valid: plan.valid.length, failed: plan.invalid.length, skipped: 0, results: plan.invalid };
     }
     if (plan.valid.length === 0) {
-      const msg = vscode.l10n.t('Nothing to send: {0} item(s), none valid.', plan.total);
-      if (showErrors) void vscode.window.showErrorMessage(msg, { modal: true, detail: [invalidText, describeProblems(problems)].filter((t) => t !== '').join('\n') });
+      // A header problem (an unknown or repeated column) stops the whole file: say that, not "none valid".
+      const header = plan.total === 0 && problems.some((problem) => problem.line === 1);
+      const msg = header ? vscode.l10n.t('Nothing sent: the header of the file has a problem.') : vscode.l10n.t('Nothing to send: {0} item(s), none valid.', plan.total);
+      if (showErrors) void vscode.window.showErrorMessage(msg, { modal: true, detail: [invalidText, describeProblems(problems, ctx.locale())].filter((t) => t !== '').join('\n') });
       return { total: plan.total, ok: 0, failed: plan.invalid.length, skipped: 0, error: 'validation', msg, results: plan.invalid };
     }
     const base = apiBaseOf(ctx.profiles.active, ctx.settings.current);
@@ -136,7 +144,7 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
         vscode.l10n.t('{0} valid, {1} invalid (not sent), {2} unreadable line(s).', plan.valid.length, plan.invalid.length, problems.length),
         checkpoint.resumable > 0 ? vscode.l10n.t('{0} were already set by an interrupted run of this list and will be skipped.', checkpoint.resumable) : '',
         invalidText,
-        describeProblems(problems),
+        describeProblems(problems, ctx.locale()),
       ]
         .filter((line) => line !== '')
         .join('\n');

@@ -4,11 +4,18 @@ import { draftToInput, parseFromWebview } from '../../shared/protocol.ts';
 import type { FromHost, FromWebview } from '../../shared/protocol.ts';
 import { COMMANDS } from '../commandIds.ts';
 import type { BadgeActions } from '../send/badgeActions.ts';
+import type { SendReport } from '../send/report.ts';
 import { hostStateOf, rememberedInfo } from './hostState.ts';
 import type { HostStateSources } from './hostState.ts';
 import { renderFormHtml } from './html.ts';
 
 export const FORM_VIEW_ID = 'feishuBadge.form';
+
+/**
+ * The message of a send that threw. The result carries no `error` kind: the form shows such a
+ * result as a failure of unknown kind ("Failed" / "失败"), and this fixed text points to the log.
+ */
+const UNEXPECTED_FAILURE = 'Internal error: see the Feishu Badge log (Feishu Badge: Show Log).';
 
 /**
  * The sidebar form. The webview is untrusted: every message is checked with the protocol's
@@ -114,13 +121,23 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.#pending.set(message.requestId, { controller, action });
         this.#post({ type: 'busy', requestId: message.requestId, action });
         const options = { signal: controller.signal };
-        const report =
-          message.type === 'send'
-            ? await this.#actions.send(draftToInput(message.draft), options)
-            : message.type === 'resend'
-              ? await this.#actions.resend(message.index, message.at, options)
-              : await this.#actions.clear(message.target, options);
-        this.#pending.delete(message.requestId);
+        let report: SendReport;
+        try {
+          report =
+            message.type === 'send'
+              ? await this.#actions.send(draftToInput(message.draft), options)
+              : message.type === 'resend'
+                ? await this.#actions.resend(message.index, message.at, options)
+                : await this.#actions.clear(message.target, options);
+        } catch (error) {
+          // A bug, not an expected failure (those are values): the form still ends the send,
+          // showing a failure of unknown kind, and the log says where without quoting anything.
+          this.#log.error(`form: ${message.type} ended by an unexpected ${error instanceof Error ? error.name : typeof error}`);
+          this.#post({ type: 'result', payload: { requestId: message.requestId, action, result: { ok: false, attempts: 0, msg: UNEXPECTED_FAILURE } } });
+          return;
+        } finally {
+          this.#pending.delete(message.requestId);
+        }
         // The body travels once, as `raw`: not also inside the result.
         const { response: _response, ...result } = report.result;
         this.#post({ type: 'result', payload: { requestId: message.requestId, action, result, ...(report.raw === undefined ? {} : { raw: report.raw }) } });

@@ -12,6 +12,7 @@ import { formatResultLine, logField, outcomeFields } from '../../core/result.ts'
 import type { BadgeCommandResult } from '../../core/result.ts';
 import { validateBadge } from '../../core/schema.ts';
 import { TOKEN_PATH } from '../../core/token.ts';
+import { VersionExhaustedError } from '../../core/versions.ts';
 import type { BadgeRequest, BadgeResult, Locale } from '../../core/types.ts';
 import type { Settings } from '../settings.ts';
 import type { HistoryStore } from '../state/history.ts';
@@ -20,6 +21,9 @@ import type { RememberedBadgeStore } from '../state/rememberedBadges.ts';
 import type { ClientOrProblem, ClientProblem, ClientSource, ProfileClient } from './clients.ts';
 import { localizedIssues, notSentReport, reportOf } from './report.ts';
 import type { SendAction, SendReport } from './report.ts';
+
+/** An error by its kind only: its message could quote stored values. */
+const errorKind = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
 
 /** What a connection check returns to its caller. */
 export interface ConnectionResult {
@@ -93,7 +97,15 @@ export class BadgeService {
       return notSentReport(action, target, built.error, built.message, this.#problemGuidance(built.error));
     }
     const { client } = built;
-    const result = await client.client.setBadge(validation.value, signal === undefined ? {} : { signal });
+    let result: BadgeResult;
+    try {
+      result = await client.client.setBadge(validation.value, signal === undefined ? {} : { signal });
+    } catch (error) {
+      // No version newer than this user's last one fits in int64: nothing was sent.
+      if (!(error instanceof VersionExhaustedError)) throw error;
+      log.warn(`not sent: ${error.issue.id}`);
+      return { action, target, result: { ok: false, attempts: 0, error: 'validation', issues: localizedIssues([error.issue], locale()) } };
+    }
     this.#lastRequest = { baseUrl: client.baseUrl, request: result.request };
     await this.#record(client, target, result);
     const line = client.tokens.redactSecrets(formatResultLine('POST', BADGE_PATH, result));
@@ -103,14 +115,18 @@ export class BadgeService {
     return reportOf(action, target, result, validation.warnings, locale());
   }
 
+  /**
+   * The request went out: what it did is recorded, each record on its own, and one that cannot be
+   * written (a Memento that refuses) is logged and skipped. The caller always gets the report.
+   */
   async #record(client: ProfileClient, target: Target, result: BadgeResult): Promise<void> {
     const { body, userIdType } = result.request;
-    await this.#o.recent.remember(target);
+    await this.#keep('the recent user', () => this.#o.recent.remember(target));
     if (result.kind === 'success') {
-      await this.#o.remembered.recordSet(client.client.keyFor(userIdType, body.user_id), body, result.version);
+      await this.#keep('the remembered badge', () => this.#o.remembered.recordSet(client.client.keyFor(userIdType, body.user_id), body, result.version));
     }
     if (result.kind === 'cancelled' || result.kind === 'token-error') return;
-    await this.#o.history.add({
+    await this.#keep('the history entry', () => this.#o.history.add({
       at: Date.now(),
       baseUrl: client.baseUrl,
       profileId: client.profileId,
@@ -119,7 +135,15 @@ export class BadgeService {
       ok: result.kind === 'success',
       ...(result.kind === 'api-error' ? { code: result.code } : {}),
       ...('logId' in result && result.logId !== undefined ? { logId: result.logId } : {}),
-    });
+    }));
+  }
+
+  async #keep(what: string, write: () => PromiseLike<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.#o.log.warn(`could not record ${what} (${errorKind(error)}); the result stands`);
+    }
   }
 
   /** A bulk run through the same client (versions, tokens, retries) as single sends. */
@@ -129,6 +153,12 @@ export class BadgeService {
     const { client } = built;
     const defaultUserIdType = this.#o.settings().userIdType;
     const run = await runBulk(client.client, items, { ...options, locale: this.#o.locale(), defaultUserIdType });
+    await this.#keep('the bulk run', () => this.#recordBulk(client, items, run, defaultUserIdType));
+    // Each per-user answer was scrubbed by the client that produced it.
+    return run;
+  }
+
+  async #recordBulk(client: ProfileClient, items: readonly unknown[], run: BulkSummary, defaultUserIdType: Settings['userIdType']): Promise<void> {
     for (const item of run.results) {
       if (item.status !== 'ok' || item.result?.version === undefined) continue;
       const validation = validateBadge(items[item.index], { defaultUserIdType });
@@ -141,8 +171,6 @@ export class BadgeService {
       const validation = validateBadge(items[last.index], { defaultUserIdType });
       if (validation.ok) await this.#o.recent.remember({ userId: validation.value.body.user_id, userIdType: validation.value.userIdType });
     }
-    // Each per-user answer was scrubbed by the client that produced it.
-    return run;
   }
 
   async testConnection(signal?: AbortSignal): Promise<ConnectionResult & { guidance?: Guidance }> {

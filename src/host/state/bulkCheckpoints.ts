@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import type { BulkCheckpoint } from '../../core/bulk.ts';
 import type { KeyValueStore } from '../../core/badgeState.ts';
-import { readStored } from './read.ts';
+import { readRepaired } from './read.ts';
+import type { StateLog } from './read.ts';
 
 const CHECKPOINT_KEY = 'feishuBadge.bulk.checkpoint';
 
@@ -13,13 +14,15 @@ const checkpointSchema = v.object({ runId: v.string(), done: v.array(v.string())
  */
 export class BulkCheckpointStore {
   readonly #store: KeyValueStore;
+  readonly #log: StateLog;
 
-  constructor(store: KeyValueStore) {
+  constructor(store: KeyValueStore, log: StateLog) {
     this.#store = store;
+    this.#log = log;
   }
 
   open(runId: string): BulkCheckpoint & { readonly resumable: number } {
-    const stored = readStored(v.optional(checkpointSchema), this.#store.get(CHECKPOINT_KEY), undefined);
+    const stored = readRepaired(this.#store, this.#log, CHECKPOINT_KEY, v.optional(checkpointSchema), undefined);
     const done = new Set(stored?.runId === runId ? stored.done : []);
     let writing: Promise<void> = Promise.resolve();
     return {

@@ -2,7 +2,8 @@ import * as v from 'valibot';
 import { HISTORY_MAX, addToHistory } from '../../core/badgeState.ts';
 import type { HistoryEntry, KeyValueStore } from '../../core/badgeState.ts';
 import { USER_ID_TYPES } from '../../core/types.ts';
-import { countsSchema, readStoredList } from './read.ts';
+import { countsSchema, readRepairedList } from './read.ts';
+import type { StateLog } from './read.ts';
 
 const HISTORY_KEY = 'feishuBadge.history';
 
@@ -26,13 +27,15 @@ const entrySchema = v.object({
 /** The last requests sent (most recent first, at most HISTORY_MAX): bodies only, never a token. */
 export class HistoryStore {
   readonly #store: KeyValueStore;
+  readonly #log: StateLog;
 
-  constructor(store: KeyValueStore) {
+  constructor(store: KeyValueStore, log: StateLog) {
     this.#store = store;
+    this.#log = log;
   }
 
   get entries(): HistoryEntry[] {
-    return readStoredList(entrySchema, this.#store.get(HISTORY_KEY), HISTORY_MAX);
+    return readRepairedList(this.#store, this.#log, HISTORY_KEY, entrySchema, HISTORY_MAX);
   }
 
   async add(entry: HistoryEntry): Promise<void> {

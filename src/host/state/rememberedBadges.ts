@@ -2,7 +2,8 @@ import * as v from 'valibot';
 import { mergeRemembered } from '../../core/badgeState.ts';
 import type { KeyValueStore, RememberedBadge } from '../../core/badgeState.ts';
 import type { BadgeBody } from '../../core/types.ts';
-import { countsSchema, readStored } from './read.ts';
+import { countsSchema, readRepaired } from './read.ts';
+import type { StateLog } from './read.ts';
 
 const PREFIX = 'feishuBadge.badge:';
 
@@ -16,13 +17,15 @@ const rememberedSchema = v.object({
 /** What the extension last set per (API base, app, user), keyed by the client's version key. */
 export class RememberedBadgeStore {
   readonly #store: KeyValueStore;
+  readonly #log: StateLog;
 
-  constructor(store: KeyValueStore) {
+  constructor(store: KeyValueStore, log: StateLog) {
     this.#store = store;
+    this.#log = log;
   }
 
   get(key: string): RememberedBadge | undefined {
-    return readStored(v.optional(rememberedSchema), this.#store.get(PREFIX + key), undefined);
+    return readRepaired(this.#store, this.#log, PREFIX + key, v.optional(rememberedSchema), undefined);
   }
 
   /** Keeps what was set, merged: a request without pc leaves pc as it was on the server. */

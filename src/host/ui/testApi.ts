@@ -1,3 +1,4 @@
+import type * as vscode from 'vscode';
 import type { HistoryStore } from '../state/history.ts';
 import type { BulkResultsView } from './bulkResultsView.ts';
 import type { ContextKeys } from './contextKeys.ts';
@@ -12,10 +13,17 @@ export interface FeishuBadgeApi {
   bulkResults: () => Array<{ label: string; items: Array<{ label: string; description: string }> }>;
   /** The context keys the host set (`feishuBadge.canUndo`, …) and their values. */
   contexts: () => Record<string, boolean>;
+  /**
+   * The extension's own globalState, only while VS Code runs the extension's tests
+   * (`ExtensionMode.Test`), so a suite can store what an older release, a hand edit or a broken
+   * disk leaves behind. Absent otherwise: other extensions never get it.
+   */
+  globalStateForTests?: vscode.Memento;
 }
 
-export function testApi(statusBar: StatusBarController, history: HistoryStore, bulkResults: BulkResultsView, contextKeys: ContextKeys): FeishuBadgeApi {
+export function testApi(statusBar: StatusBarController, history: HistoryStore, bulkResults: BulkResultsView, contextKeys: ContextKeys, globalStateForTests?: vscode.Memento): FeishuBadgeApi {
   return {
+    ...(globalStateForTests === undefined ? {} : { globalStateForTests }),
     contexts: () => ({ ...bulkResults.contexts, ...contextKeys.values }),
     statusBar: () => ({ state: statusBar.state, ...statusBar.view }),
     history: () => history.entries.map((entry) => ({ userId: entry.body.user_id, at: entry.at })),
