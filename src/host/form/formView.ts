@@ -15,7 +15,7 @@ export const FORM_VIEW_ID = 'feishuBadge.form';
  * The message of a send that threw. The result carries no `error` kind: the form shows such a
  * result as a failure of unknown kind ("Failed" / "失败"), and this fixed text points to the log.
  */
-const UNEXPECTED_FAILURE = 'Internal error: see the Feishu Badge log (Feishu Badge: Show Log).';
+const unexpectedFailure = (): string => vscode.l10n.t('Internal error: see the Feishu Badge log (Feishu Badge: Show Log).');
 
 /**
  * The sidebar form. The webview is untrusted: every message is checked with the protocol's
@@ -133,7 +133,7 @@ export class FormViewProvider implements vscode.WebviewViewProvider, vscode.Disp
           // A bug, not an expected failure (those are values): the form still ends the send,
           // showing a failure of unknown kind, and the log says where without quoting anything.
           this.#log.error(`form: ${message.type} ended by an unexpected ${error instanceof Error ? error.name : typeof error}`);
-          this.#post({ type: 'result', payload: { requestId: message.requestId, action, result: { ok: false, attempts: 0, msg: UNEXPECTED_FAILURE } } });
+          this.#post({ type: 'result', payload: { requestId: message.requestId, action, result: { ok: false, attempts: 0, msg: unexpectedFailure() } } });
           return;
         } finally {
           this.#pending.delete(message.requestId);
