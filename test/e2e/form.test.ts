@@ -160,7 +160,17 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
 
   async function useTheme(theme: string, selector: string): Promise<void> {
     await palette('Preferences: Color Theme');
-    await page.locator('.quick-input-widget input').fill(theme);
+    // The palette closes and the theme picker opens in the same widget: while it changes over,
+    // its input is inert for a moment. Fill again until it takes (bounded).
+    const input = page.locator('.quick-input-widget input');
+    for (let tries = 1; ; tries++) {
+      const filled = await input.fill(theme, { timeout: 3_000 }).then(
+        () => true,
+        (error: unknown) => (tries >= 8 ? Promise.reject(error) : false),
+      );
+      if (filled && (await input.inputValue()) === theme) break;
+      await page.waitForTimeout(300);
+    }
     await pick(theme);
     await page.locator(selector).waitFor({ timeout: 20_000 });
   }
