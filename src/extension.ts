@@ -18,6 +18,7 @@ import { BulkCheckpointStore } from './host/state/bulkCheckpoints.ts';
 import { HistoryStore } from './host/state/history.ts';
 import { RecentUsersStore } from './host/state/recentUsers.ts';
 import { RememberedBadgeStore } from './host/state/rememberedBadges.ts';
+import { VersionStates } from './host/state/versions.ts';
 import { BULK_RESULTS_VIEW_ID, BulkResultsView } from './host/ui/bulkResultsView.ts';
 import { ContextKeys } from './host/ui/contextKeys.ts';
 import { StatusBarController } from './host/ui/statusBar.ts';
@@ -36,10 +37,14 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   const settings = new SettingsWatcher();
   const profiles = new ProfileStore(store, log);
   const credentials = new CredentialStore(secrets, profiles);
-  const clients = new ClientCache({ credentials, profiles, settings, locale, store, log });
-  const [history, recent, remembered, checkpoints] = [new HistoryStore(store, log), new RecentUsersStore(store, log), new RememberedBadgeStore(store, log), new BulkCheckpointStore(store, log)];
+  const versions = new VersionStates(store, log);
+  const clients = new ClientCache({ credentials, profiles, settings, locale, versions, log });
+  const [history, recent, remembered] = [new HistoryStore(store, log), new RecentUsersStore(store, log), new RememberedBadgeStore(store, log)];
+  const checkpoints = new BulkCheckpointStore(context.globalStorageUri.fsPath, log, { legacy: store });
+  // Per-user state is written in batches; what is pending is written when the extension stops.
+  flushState = () => Promise.all([versions.flush(), remembered.flush()]).then(() => undefined);
   const apiBase = (): ReturnType<typeof apiBaseOf> => apiBaseOf(profiles.active, settings.current);
-  const service = new BadgeService({ clients, history, recent, remembered, settings: () => settings.current, apiBase, locale, log });
+  const service = new BadgeService({ clients, history, recent, remembered, flushState: () => versions.flush(), settings: () => settings.current, apiBase, locale, log });
   const actions = new BadgeActions(service, profiles, history, log);
   const bulkResults = new BulkResultsView();
   const statusBar = new StatusBarController({ actions, profiles, credentials, settings, recent });
@@ -62,6 +67,9 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   return testApi(statusBar, history, bulkResults, contextKeys, context.extensionMode === vscode.ExtensionMode.Test ? store : undefined);
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+let flushState: (() => Promise<void>) | undefined;
+
+export function deactivate(): Promise<void> | undefined {
+  // Everything else is disposed through context.subscriptions.
+  return flushState?.();
 }

@@ -8,7 +8,7 @@ import { toCommandResult } from './result.ts';
 import type { BadgeCommandResult } from './result.ts';
 import { validateBadge } from './schema.ts';
 import type { ValidBadge, ValidationIssue } from './schema.ts';
-import type { Locale, UserIdType } from './types.ts';
+import type { BadgeResult, Locale, UserIdType } from './types.ts';
 import { VersionExhaustedError } from './versions.ts';
 
 export type BulkStatus = 'ok' | 'failed' | 'skipped' | 'invalid';
@@ -71,6 +71,46 @@ export interface BulkOptions extends PlanOptions {
   maxRequeues?: number;
   /** When given, each failure carries the catalog's guidance in this language. */
   locale?: Locale;
+  /**
+   * The circuit breaker: after this many failures in a row that affect every user (token
+   * errors, 5xx, gateway pages, refused, DNS, TLS, timeouts, app-level codes), the run stops
+   * starting users (default 5; 0 turns it off). Requests on the wire finish and are recorded.
+   */
+  breakAfter?: number;
+}
+
+/** Why a run stopped by itself: the last of `after` systemic failures in a row. */
+export interface BulkStop {
+  after: number;
+  /** What the last failure was: `code 10014`, `HTTP 502`, `network`, ... */
+  reason: string;
+  stage: 'token' | 'badge';
+  code?: number;
+  httpStatus?: number;
+}
+
+/** App- or token-level codes: every user gets the same answer, so sending on only repeats it. */
+const SYSTEMIC_CODES = new Set([10003, 10014, 10015, 99991543, 99991661, 99991662, 99991663, 99991668, 99991671, 99991672, 99991673, 99991676, 99991677]);
+
+/** Whether a send's failure is about the service or the app (the breaker counts these), not about this user. */
+export function systemicFailure(sent: BadgeResult): BulkStop | undefined {
+  if (sent.kind === 'success' || sent.kind === 'cancelled') return undefined;
+  const stage = sent.kind === 'token-error' ? 'token' : 'badge';
+  const outcome = sent.kind === 'token-error' ? sent.cause : sent;
+  switch (outcome.kind) {
+    case 'api-error': {
+      const server = outcome.httpStatus >= 500;
+      if (stage === 'badge' && !server && !SYSTEMIC_CODES.has(outcome.code)) return undefined;
+      if (outcome.httpStatus === 429 || outcome.code === CODE_RATE_LIMITED) return undefined;
+      return { after: 0, stage, reason: `code ${outcome.code}${server ? ` (HTTP ${outcome.httpStatus})` : ''}`, code: outcome.code, httpStatus: outcome.httpStatus };
+    }
+    case 'invalid-response':
+      return { after: 0, stage, reason: `HTTP ${outcome.httpStatus}`, httpStatus: outcome.httpStatus };
+    case 'network':
+      return { after: 0, stage, reason: outcome.reason };
+    default:
+      return undefined;
+  }
 }
 
 export interface BulkSummary {
@@ -81,6 +121,10 @@ export interface BulkSummary {
   cancelled: boolean;
   durationMs: number;
   rateLimited: number;
+  /** The circuit breaker stopped the run: the users not started are not in `results`. */
+  stopped?: BulkStop;
+  /** Valid users that were neither sent nor skipped (cancelled or stopped before their turn). */
+  notSent?: number;
   results: BulkItemResult[];
 }
 
@@ -116,6 +160,10 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
   const users = [...byUser.values()];
   let next = 0;
   const maxRequeues = options.maxRequeues ?? 5;
+  const breakAfter = Math.max(0, Math.floor(options.breakAfter ?? 5));
+  let systemicInARow = 0;
+  let stopped: BulkStop | undefined;
+  const halted = (): boolean => aborted(options.signal) || stopped !== undefined;
   const cancellableGate: AttemptGate = {
     acquire: () => pacer.acquire(options.signal),
     release: (outcome) => pacer.release(outcome),
@@ -149,6 +197,12 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
         report();
         return;
       }
+      const systemic = systemicFailure(sent);
+      if (systemic === undefined) {
+        if (sent.kind !== 'cancelled') systemicInARow = 0;
+      } else if (++systemicInARow >= breakAfter && breakAfter > 0 && stopped === undefined) {
+        stopped = { ...systemic, after: systemicInARow };
+      }
       result = toCommandResult(sent);
       const described = describeResult(sent);
       if (options.locale !== undefined && described !== undefined) result.guidance = guidanceFor(described, options.locale);
@@ -168,11 +222,11 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
   };
 
   const worker = async (): Promise<void> => {
-    while (!aborted(options.signal)) {
+    while (!halted()) {
       const user = users[next++];
       if (user === undefined) return;
       for (const entry of user) {
-        if (aborted(options.signal)) return;
+        if (halted()) return;
         await sendOne(entry);
       }
     }
@@ -189,6 +243,8 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
     cancelled: aborted(options.signal),
     durationMs: Date.now() - started,
     rateLimited: pacer.rateLimitedCount,
+    ...(stopped === undefined ? {} : { stopped }),
+    notSent: plan.total - counts.done,
     results,
   };
 }

@@ -45,7 +45,7 @@ describe('BadgeService in plain Node', () => {
   const server = useFeishuServer();
 
   test('a send records history, the recent user and the remembered badge, and reports once', async () => {
-    const { service, history, recent, remembered, core } = pipeline(server);
+    const { service, history, recent, remembered } = pipeline(server);
     const report = await service.send('send', { user_id: USER, pc: { web_app: 3 } });
     assert.equal(report.result.ok, true, JSON.stringify(report));
     assert.deepEqual(report.target, { userId: USER, userIdType: 'open_id' });
@@ -53,7 +53,7 @@ describe('BadgeService in plain Node', () => {
     assert.equal(history.entries[0]?.body.user_id, USER);
     assert.equal(history.entries[0]?.profileId, 'default');
     assert.deepEqual(recent.last, { userId: USER, userIdType: 'open_id' });
-    assert.deepEqual(remembered.get(core.client.keyFor('open_id', USER))?.pc, { web_app: 3 });
+    assert.deepEqual(remembered.get({ baseUrl: server.url, appId: SANDBOX_APP.appId }, 'open_id', USER)?.pc, { web_app: 3 });
     assert.equal(await service.remembered({ userId: USER, userIdType: 'open_id' }).then((r) => r?.version), report.result.version);
   });
 

@@ -1,6 +1,9 @@
 // The fast host tier: what the extension remembers between sends, in plain Node. The pure rules
 // (src/core/badgeState.ts) and the host's stores (src/host/state/) over an in-memory key-value
 // store shaped like VS Code's Memento, including corrupted and foreign values.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -102,26 +105,33 @@ describe('host state stores over a Memento', () => {
     assert.deepEqual(recent.recent.map((t) => t.userId), ['ou_c', 'ou_a']);
   });
 
-  test('remembered badges merge per key and ignore corrupted values', async () => {
-    const store = memoryStore({ 'feishuBadge.badge:k2': { version: 7 } });
+  test('remembered badges merge per user and app, and ignore corrupted values', async () => {
+    const owner = { baseUrl: 'https://open.feishu.cn', appId: 'cli_a' };
+    const store = memoryStore({ 'feishuBadge.badges:https://open.feishu.cn|cli_a': { v: 1, e: [['open_id:ou_k2', { version: 7 }]] } });
     const remembered = new RememberedBadgeStore(store, quiet);
-    assert.equal(remembered.get('k2'), undefined);
-    await remembered.recordSet('k1', { pc: { web_app: 2 } }, '1', 10);
-    await remembered.recordSet('k1', { mobile: { web_app: 1 } }, '2', 20);
-    assert.deepEqual(remembered.get('k1'), { version: '2', at: 20, pc: { web_app: 2 }, mobile: { web_app: 1 } });
+    assert.equal(remembered.get(owner, 'open_id', 'ou_k2'), undefined);
+    remembered.recordSet(owner, 'open_id', { user_id: 'ou_k1', pc: { web_app: 2 } }, '1', 10);
+    remembered.recordSet(owner, 'open_id', { user_id: 'ou_k1', mobile: { web_app: 1 } }, '2', 20);
+    assert.deepEqual(remembered.get(owner, 'open_id', 'ou_k1'), { version: '2', at: 20, pc: { web_app: 2 }, mobile: { web_app: 1 } });
+    assert.equal(remembered.get({ ...owner, appId: 'cli_b' }, 'open_id', 'ou_k1'), undefined, 'open_ids are per app');
   });
 
   test('a bulk checkpoint resumes only the same run, and clears', async () => {
-    const store = memoryStore();
-    const checkpoints = new BulkCheckpointStore(store, quiet);
-    const first = checkpoints.open('run-1');
-    await first.markDone('a');
-    await first.markDone('b');
-    assert.equal(checkpoints.open('run-1').resumable, 2);
-    assert.equal(checkpoints.open('run-1').isDone('a'), true);
-    assert.equal(checkpoints.open('run-2').resumable, 0);
-    await checkpoints.clear();
-    assert.equal(checkpoints.open('run-1').resumable, 0);
-    assert.equal(new BulkCheckpointStore(memoryStore({ 'feishuBadge.bulk.checkpoint': { runId: 'run-1', done: 'abc' } }), quiet).open('run-1').resumable, 0);
+    const dir = await mkdtemp(join(tmpdir(), 'fb-cp-'));
+    try {
+      const checkpoints = new BulkCheckpointStore(dir, quiet);
+      const first = await checkpoints.open('run-1');
+      first.markDone('a');
+      first.markDone('b');
+      await first.flush();
+      assert.equal((await checkpoints.open('run-1')).resumable, 2);
+      assert.equal((await checkpoints.open('run-1')).isDone('a'), true);
+      assert.equal((await checkpoints.open('run-2')).resumable, 0);
+      assert.equal((await checkpoints.open('run-1')).resumable, 2, 'opening another run without sending keeps the checkpoint');
+      await checkpoints.clear();
+      assert.equal((await checkpoints.open('run-1')).resumable, 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,6 +2,9 @@
 // checked by a schema; one that fails is replaced by the fallback in storage the first time it is
 // read (never parsed again) with a warning that names the key and never the value, and a send
 // returns its report even when recording it fails. The profiles reader: profilesState.test.ts.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogOutputChannel } from 'vscode';
@@ -93,50 +96,95 @@ describe('corrupted state: each store repairs what it cannot read', () => {
     }
   });
 
-  test('a remembered badge of the wrong type is forgotten once, its key named', () => {
-    for (const value of WRONG_TYPES) {
-      const store = memoryStore({ 'feishuBadge.badge:k1': value });
+  test('a remembered badge map of the wrong type is forgotten once, its key named', () => {
+    const owner = { baseUrl: 'https://open.feishu.cn', appId: 'cli_a' };
+    const key = 'feishuBadge.badges:https://open.feishu.cn|cli_a';
+    for (const value of [...WRONG_TYPES, { v: 1, e: MARK }, { v: 2, e: [] }]) {
+      const store = memoryStore({ [key]: value });
       const log = recordingLog();
       const remembered = new RememberedBadgeStore(store, log);
-      assert.equal(remembered.get('k1'), undefined, JSON.stringify(value));
-      assert.equal(store.data.has('feishuBadge.badge:k1'), false, 'removed from storage');
-      assert.equal(remembered.get('k1'), undefined);
+      assert.equal(remembered.get(owner, 'open_id', 'ou_k1'), undefined, JSON.stringify(value));
+      assert.equal(store.data.has(key), false, 'removed from storage');
+      assert.equal(remembered.get(owner, 'open_id', 'ou_k1'), undefined);
       assert.equal(store.writes.length, 1);
-      assertWarnedOnce(log.lines, 'feishuBadge.badge:k1');
+      assertWarnedOnce(log.lines, key);
     }
   });
 
-  test('a bulk checkpoint of the wrong type resumes nothing and is removed once', () => {
-    for (const value of [...WRONG_TYPES, { runId: 'run-1', done: MARK }]) {
+  test('entries of a remembered badge map that do not read are dropped, the others kept, repaired once', () => {
+    const owner = { baseUrl: 'https://open.feishu.cn', appId: 'cli_a' };
+    const key = 'feishuBadge.badges:https://open.feishu.cn|cli_a';
+    const good = { version: '5', at: 1, pc: { web_app: 2 } };
+    const store = memoryStore({ [key]: { v: 1, e: [['open_id:ou_ok', good], ['open_id:ou_bad', { version: MARK.repeat(5) }], [MARK], 42, ['', good]] } });
+    const log = recordingLog();
+    const remembered = new RememberedBadgeStore(store, log);
+    assert.deepEqual(remembered.get(owner, 'open_id', 'ou_ok'), good);
+    assert.equal(remembered.get(owner, 'open_id', 'ou_bad'), undefined);
+    assert.deepEqual(store.raw(key), { v: 1, e: [['open_id:ou_ok', good]] });
+    assertWarnedOnce(log.lines, key);
+  });
+
+  test('a legacy bulk checkpoint in globalState is removed once; a corrupted checkpoint file resumes nothing', async () => {
+    for (const value of [...WRONG_TYPES, { runId: 'run-1', done: MARK }, { runId: 'run-1', done: ['0|open_id:ou_a'] }]) {
       const store = memoryStore({ 'feishuBadge.bulk.checkpoint': value });
       const log = recordingLog();
-      const checkpoints = new BulkCheckpointStore(store, log);
-      assert.equal(checkpoints.open('run-1').resumable, 0, JSON.stringify(value));
-      assert.equal(store.data.has('feishuBadge.bulk.checkpoint'), false, 'removed from storage');
-      assert.equal(checkpoints.open('run-1').resumable, 0);
-      assert.equal(store.writes.length, 1);
-      assertWarnedOnce(log.lines, 'feishuBadge.bulk.checkpoint');
+      const dir = await mkdtemp(join(tmpdir(), 'fb-cp-'));
+      try {
+        const checkpoints = new BulkCheckpointStore(dir, log, { legacy: store });
+        assert.equal((await checkpoints.open('run-1')).resumable, 0, JSON.stringify(value));
+        assert.equal(store.data.has('feishuBadge.bulk.checkpoint'), false, 'removed from storage');
+        assert.equal(store.writes.length, 1);
+        assertWarnedOnce(log.lines, 'feishuBadge.bulk.checkpoint');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'fb-cp-'));
+    try {
+      const log = recordingLog();
+      const file = join(dir, 'bulk-checkpoint.jsonl');
+      for (const text of [MARK, `${JSON.stringify({ v: 1, runId: 7 })}\n`, '\u0000\u0001', '[]\n["a"]\n']) {
+        await writeFile(file, text);
+        assert.equal((await new BulkCheckpointStore(dir, log).open('run-1')).resumable, 0, text);
+      }
+      // A torn last line (a crash mid-append) loses only that line.
+      await writeFile(file, `${JSON.stringify({ v: 1, runId: 'run-1' })}\n["a","b"]\n["c",{"x":1},"d"]\n["e","f`);
+      const open = await new BulkCheckpointStore(dir, log).open('run-1');
+      assert.deepEqual(['a', 'b', 'c', 'd', 'e'].map((k) => open.isDone(k)), [true, true, true, true, false]);
+      assert.equal(log.lines.some((line) => line.includes(MARK)), false, 'the value is never logged');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
   test('values that are fine are never rewritten and nothing is logged', async () => {
+    const owner = { baseUrl: 'https://open.feishu.cn', appId: 'cli_a' };
     const store = memoryStore();
     const log = recordingLog();
-    const [history, recent, remembered, checkpoints] = [new HistoryStore(store, log), new RecentUsersStore(store, log), new RememberedBadgeStore(store, log), new BulkCheckpointStore(store, log)];
-    await history.add(entry(1));
-    await recent.remember({ userId: 'ou_a', userIdType: 'open_id' });
-    await remembered.recordSet('k1', { pc: { web_app: 1 } }, '1', 10);
-    await checkpoints.open('run-1').markDone('ou_a');
-    const written = store.writes.length;
-    for (let i = 0; i < 3; i++) {
-      assert.equal(history.entries.length, 1);
-      assert.equal(recent.recent.length, 1);
-      assert.ok(recent.last);
-      assert.ok(remembered.get('k1'));
-      assert.equal(checkpoints.open('run-1').resumable, 1);
+    const dir = await mkdtemp(join(tmpdir(), 'fb-cp-'));
+    try {
+      const [history, recent, remembered, checkpoints] = [new HistoryStore(store, log), new RecentUsersStore(store, log), new RememberedBadgeStore(store, log), new BulkCheckpointStore(dir, log, { legacy: store })];
+      await history.add(entry(1));
+      await recent.remember({ userId: 'ou_a', userIdType: 'open_id' });
+      remembered.recordSet(owner, 'open_id', { user_id: 'ou_a', pc: { web_app: 1 } }, '1', 10);
+      await remembered.flush();
+      const open = await checkpoints.open('run-1');
+      open.markDone('ou_a');
+      await open.flush();
+      const written = store.writes.length;
+      for (let i = 0; i < 3; i++) {
+        const again = new RememberedBadgeStore(store, log);
+        assert.equal(history.entries.length, 1);
+        assert.equal(recent.recent.length, 1);
+        assert.ok(recent.last);
+        assert.ok(again.get(owner, 'open_id', 'ou_a'));
+        assert.equal((await checkpoints.open('run-1')).resumable, 1);
+      }
+      assert.equal(store.writes.length, written, 'reading fine values writes nothing');
+      assert.deepEqual(log.lines, []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
-    assert.equal(store.writes.length, written, 'reading fine values writes nothing');
-    assert.deepEqual(log.lines, []);
   });
 });
 

@@ -136,13 +136,18 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
       if (showErrors) void vscode.window.showErrorMessage(msg, { modal: true, detail: [invalidText, describeProblems(problems, ctx.locale())].filter((t) => t !== '').join('\n') });
       return { total: plan.total, ok: 0, failed: plan.invalid.length, skipped: 0, error: 'validation', msg, results: plan.invalid };
     }
-    const base = apiBaseOf(ctx.profiles.active, ctx.settings.current);
-    const checkpoint = ctx.checkpoints.open(bulkRunId(items, base.ok ? base.baseUrl : ''));
+    // Resume is keyed by the list and by where it goes: the profile, its app and its API base
+    // (never the secret). A list cancelled on one profile is sent in full on another.
+    const profile = ctx.profiles.active;
+    const base = apiBaseOf(profile, ctx.settings.current);
+    const built = await ctx.clients.active();
+    const where = [profile.id, built.ok ? built.client.appId : '', base.ok ? base.baseUrl : ''].join('\n');
+    const checkpoint = await ctx.checkpoints.open(bulkRunId(items, where));
     if (interactive) {
       const send = vscode.l10n.t('Send {0}', plan.valid.length - checkpoint.resumable);
       const detail = [
         vscode.l10n.t('{0} valid, {1} invalid (not sent), {2} unreadable line(s).', plan.valid.length, plan.invalid.length, problems.length),
-        checkpoint.resumable > 0 ? vscode.l10n.t('{0} were already set by an interrupted run of this list and will be skipped.', checkpoint.resumable) : '',
+        checkpoint.resumable > 0 ? vscode.l10n.t('{0} were already set by an interrupted run of this list with profile "{1}" and will be skipped.', checkpoint.resumable, profile.name) : '',
         invalidText,
         describeProblems(problems, ctx.locale()),
       ]
@@ -160,7 +165,13 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
         options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
         if (options.signal?.aborted === true) controller.abort();
         let reported = 0;
+        let reportedAt = 0;
+        // Every report crosses to the workbench: at most ten a second (and the last one), so a
+        // 100,000-user run does not flood it.
         const onProgress: NonNullable<BulkOptions['onProgress']> = (p) => {
+          const now = Date.now();
+          if (p.done < p.total && now - reportedAt < 100) return;
+          reportedAt = now;
           const fraction = p.total === 0 ? 0 : (p.done / p.total) * 100;
           progress.report({ message: vscode.l10n.t('{0}/{1} · {2} set · {3} failed · {4} skipped', p.done, p.total, p.ok, p.failed, p.skipped), increment: fraction - reported });
           reported = fraction;
@@ -168,6 +179,8 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
         return run(controller.signal, onProgress).finally(() => subscription.dispose());
       }),
     );
+    // The checkpoint's last batch is on disk before the run is reported (a cancelled run resumes from it).
+    await checkpoint.flush();
     if ('error' in summary) {
       if (summary.error === 'cancelled') return { total: plan.total, ok: 0, failed: 0, skipped: 0, cancelled: true, msg: summary.msg, results: [] };
       if (showErrors) void vscode.window.showErrorMessage(summary.msg);

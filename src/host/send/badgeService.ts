@@ -41,6 +41,8 @@ export interface BadgeServiceOptions {
   history: HistoryStore;
   recent: RecentUsersStore;
   remembered: RememberedBadgeStore;
+  /** Writes batched per-user state now (the end of a bulk run); the version maps are the client cache's. */
+  flushState?: () => Promise<void>;
   settings: () => Settings;
   /** The active profile's API base (or why it is refused). */
   apiBase: () => BaseUrlResult;
@@ -123,7 +125,7 @@ export class BadgeService {
     const { body, userIdType } = result.request;
     await this.#keep('the recent user', () => this.#o.recent.remember(target));
     if (result.kind === 'success') {
-      await this.#keep('the remembered badge', () => this.#o.remembered.recordSet(client.client.keyFor(userIdType, body.user_id), body, result.version));
+      await this.#keep('the remembered badge', async () => this.#o.remembered.recordSet(client, userIdType, body, result.version));
     }
     if (result.kind === 'cancelled' || result.kind === 'token-error') return;
     await this.#keep('the history entry', () => this.#o.history.add({
@@ -154,6 +156,8 @@ export class BadgeService {
     const defaultUserIdType = this.#o.settings().userIdType;
     const run = await runBulk(client.client, items, { ...options, locale: this.#o.locale(), defaultUserIdType });
     await this.#keep('the bulk run', () => this.#recordBulk(client, items, run, defaultUserIdType));
+    // Per-user state is written in batches: what is pending is written before the caller hears.
+    await this.#keep('the per-user state', () => Promise.all([this.#o.remembered.flush(), this.#o.flushState?.()]).then(() => undefined));
     // Each per-user answer was scrubbed by the client that produced it.
     return run;
   }
@@ -164,7 +168,7 @@ export class BadgeService {
       const validation = validateBadge(items[item.index], { defaultUserIdType });
       if (!validation.ok) continue;
       const { body, userIdType } = validation.value;
-      await this.#o.remembered.recordSet(client.client.keyFor(userIdType, body.user_id), body, item.result.version);
+      this.#o.remembered.recordSet(client, userIdType, body, item.result.version);
     }
     const last = run.results.findLast((item) => item.result !== undefined);
     if (last !== undefined) {
@@ -204,7 +208,7 @@ export class BadgeService {
   /** What the extension last set for this user with the active profile's app, if anything. */
   async remembered(target: Target): Promise<RememberedBadge | undefined> {
     const built = await this.#o.clients.active();
-    return built.ok ? this.#o.remembered.get(built.client.client.keyFor(target.userIdType, target.userId)) : undefined;
+    return built.ok ? this.#o.remembered.get(built.client, target.userIdType, target.userId) : undefined;
   }
 
   /** A request as it would be sent now, for export (auto version previewed, token redacted). */

@@ -8,8 +8,7 @@ import { formatAttemptLine } from '../../core/result.ts';
 import { TokenManager } from '../../core/token.ts';
 import type { Locale } from '../../core/types.ts';
 import { VersionClock } from '../../core/versions.ts';
-import type { VersionStore } from '../../core/versions.ts';
-import type { KeyValueStore } from '../../core/badgeState.ts';
+import type { VersionStates } from '../state/versions.ts';
 import type { CredentialStore, Credentials } from '../credentials.ts';
 import { DEFAULT_PROFILE_ID } from '../profiles.ts';
 import type { ProfileStore } from '../profiles.ts';
@@ -44,8 +43,6 @@ export interface ClientSource {
   redactSecrets(text: string): string;
 }
 
-const VERSION_PREFIX = 'feishuBadge.version:';
-
 /**
  * One client per profile, built lazily from the settings and the profile's credentials, and
  * rebuilt after either changes; switching back and forth keeps each profile's cached token.
@@ -57,27 +54,18 @@ export class ClientCache implements ClientSource, vscode.Disposable {
   readonly #subscriptions: vscode.Disposable[];
   readonly #locale: () => Locale;
   readonly #log: vscode.LogOutputChannel;
-  readonly #versions: VersionClock;
+  readonly #versions: VersionStates;
   readonly #clients = new Map<string, Promise<ClientOrProblem>>();
   /** The token manager last built per profile: it knows the secrets to scrub from exports. */
   readonly #tokensOf = new Map<string, TokenManager>();
 
-  constructor(options: { credentials: CredentialStore; profiles: ProfileStore; settings: SettingsWatcher; locale: () => Locale; store: KeyValueStore; log: vscode.LogOutputChannel }) {
+  constructor(options: { credentials: CredentialStore; profiles: ProfileStore; settings: SettingsWatcher; locale: () => Locale; versions: VersionStates; log: vscode.LogOutputChannel }) {
     this.#credentials = options.credentials;
     this.#profiles = options.profiles;
     this.#settings = options.settings;
     this.#locale = options.locale;
     this.#log = options.log;
-    const store = options.store;
-    // globalState as the version store, so versions keep increasing across restarts.
-    const versions: VersionStore = {
-      get: (key) => {
-        const value = store.get(VERSION_PREFIX + key);
-        return typeof value === 'string' ? value : undefined;
-      },
-      set: (key, version) => store.update(VERSION_PREFIX + key, version),
-    };
-    this.#versions = new VersionClock(versions);
+    this.#versions = options.versions;
     this.#subscriptions = [
       // Another window (or this one) replaced the secret: that profile's client is rebuilt.
       options.credentials.onDidChange((why) => {
@@ -181,7 +169,9 @@ export class ClientCache implements ClientSource, vscode.Disposable {
     const client = new BadgeClient({
       transport,
       tokens,
-      versions: this.#versions,
+      // One clock per client over its app's bounded version map (globalState, so versions keep
+      // increasing across restarts).
+      versions: new VersionClock(this.#versions.storeFor({ baseUrl: base.baseUrl, appId })),
       appId,
       retry: { maxAttempts: settings.maxRetries },
       onAttempt: (event) => this.#log.debug(formatAttemptLine(event)),
