@@ -2,6 +2,8 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { BulkItemResult, BulkSummary } from '../../core/bulk.ts';
 import { bulkExportFileName, bulkResultsCsv } from '../../core/bulkInput.ts';
+import { groupBulkResults } from '../../core/bulkView.ts';
+import type { BulkViewGroup } from '../../core/bulkView.ts';
 import { COMMANDS } from '../commandIds.ts';
 
 export const BULK_RESULTS_VIEW_ID = 'feishuBadge.bulkResults';
@@ -9,72 +11,107 @@ const HAS_RESULTS_CONTEXT = 'feishuBadge.hasBulkResults';
 /** The last run has failed items that "Retry Failed" would send again. */
 const HAS_FAILURES_CONTEXT = 'feishuBadge.bulkHasFailures';
 
-type Group = 'failed' | 'invalid' | 'ok' | 'skipped';
-type Node = { kind: 'group'; group: Group; items: BulkItemResult[] } | { kind: 'item'; item: BulkItemResult };
+type Node =
+  | { kind: 'group'; id: string; group: BulkViewGroup<BulkItemResult>; children: Node[] }
+  | { kind: 'item'; item: BulkItemResult }
+  /** The last row of a capped group: how many rows only the CSV export lists. */
+  | { kind: 'more'; id: string; count: number };
 
-const GROUPS: ReadonlyArray<{ group: Group; status: BulkItemResult['status']; icon: string }> = [
-  { group: 'failed', status: 'failed', icon: 'error' },
-  { group: 'invalid', status: 'invalid', icon: 'warning' },
-  { group: 'ok', status: 'ok', icon: 'pass' },
-  { group: 'skipped', status: 'skipped', icon: 'debug-step-over' },
-];
+const ICONS: Readonly<Record<string, string>> = { failed: 'error', invalid: 'warning', ok: 'pass', skipped: 'debug-step-over' };
+/** Open when the run is shown: what needs attention. The long lists of successes stay closed. */
+const EXPANDED: ReadonlySet<string> = new Set(['failed', 'invalid']);
 
-function groupLabel(group: Group, count: number): string {
-  switch (group) {
-    case 'failed':
-      return vscode.l10n.t('Failed ({0})', count);
-    case 'invalid':
-      return vscode.l10n.t('Invalid, not sent ({0})', count);
-    case 'ok':
-      return vscode.l10n.t('Set ({0})', count);
-    case 'skipped':
-      return vscode.l10n.t('Skipped, done earlier ({0})', count);
+/** A count as the display language writes it (100,000). */
+function formatCount(count: number): string {
+  try {
+    return count.toLocaleString(vscode.env.language);
+  } catch {
+    return count.toLocaleString('en-US');
   }
 }
 
-/** The per-user results of the last bulk run, failures first, each with its code, log ID and guidance. */
+function groupLabel(status: string, count: number): string {
+  const n = formatCount(count);
+  switch (status) {
+    case 'failed':
+      return vscode.l10n.t('Failed ({0})', n);
+    case 'invalid':
+      return vscode.l10n.t('Invalid, not sent ({0})', n);
+    case 'ok':
+      return vscode.l10n.t('Set ({0})', n);
+    case 'skipped':
+      return vscode.l10n.t('Skipped, done earlier ({0})', n);
+    default:
+      return vscode.l10n.t('Other: {0} ({1})', status, n);
+  }
+}
+
+/**
+ * The per-user results of the last bulk run, failures first, each with its code, log ID and
+ * guidance. A run of 100,000 rows stays responsive: the groups are computed once when the run is
+ * shown, each lists at most BULK_VIEW_ROW_CAP rows and then says how many more the CSV export has.
+ */
 export class BulkResultsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.#changed.event;
   #summary: BulkSummary | undefined;
-  /** The items of the last run, as given: results point into them by index. */
-  #items: readonly unknown[] = [];
+  /** The top level of the tree, built once per run. */
+  #roots: Node[] = [];
+  /** Every failed item of the last run (not only the listed ones), as given. */
+  #failedItems: unknown[] = [];
+  /** Counts the runs shown: a new run's groups get new ids, so they open and close afresh. */
+  #generation = 0;
 
   get summary(): BulkSummary | undefined {
     return this.#summary;
   }
 
-  /** The items of the last run that failed (sent, and answered with an error), as given. */
+  /** The items of the last run that failed (sent, and answered with an error), as given: all of them, whatever the view lists. */
   get failedItems(): unknown[] {
-    return (this.#summary?.results ?? []).filter((r) => r.status === 'failed').map((r) => this.#items[r.index]);
+    return [...this.#failedItems];
   }
 
   /** The context keys this view set, by key. */
   get contexts(): Record<string, boolean> {
-    return this.#summary === undefined ? {} : { [HAS_RESULTS_CONTEXT]: true, [HAS_FAILURES_CONTEXT]: this.failedItems.length > 0 };
+    return this.#summary === undefined ? {} : { [HAS_RESULTS_CONTEXT]: true, [HAS_FAILURES_CONTEXT]: this.#failedItems.length > 0 };
   }
 
+  /** Shows a finished run: `items` are the run's input, which the results point into by index. O(rows). */
   show(summary: BulkSummary, items: readonly unknown[]): void {
     this.#summary = summary;
-    this.#items = items;
+    const run = ++this.#generation;
+    this.#failedItems = summary.results.filter((r) => r.status === 'failed').map((r) => items[r.index]);
+    this.#roots = groupBulkResults(summary.results).map((group): Node => {
+      const id = `${run}/${group.status}`;
+      const children: Node[] = group.shown.map((item) => ({ kind: 'item', item }));
+      if (group.more > 0) children.push({ kind: 'more', id: `${id}/more`, count: group.more });
+      return { kind: 'group', id, group, children };
+    });
     void vscode.commands.executeCommand('setContext', HAS_RESULTS_CONTEXT, true);
-    void vscode.commands.executeCommand('setContext', HAS_FAILURES_CONTEXT, this.failedItems.length > 0);
+    void vscode.commands.executeCommand('setContext', HAS_FAILURES_CONTEXT, this.#failedItems.length > 0);
     this.#changed.fire(undefined);
   }
 
+  /** What was built when the run was shown: nothing is filtered or sorted here. */
   getChildren(node?: Node): Node[] {
-    const results = this.#summary?.results ?? [];
-    if (node === undefined) {
-      return GROUPS.map(({ group, status }) => ({ kind: 'group' as const, group, items: results.filter((r) => r.status === status) })).filter((g) => g.items.length > 0);
-    }
-    return node.kind === 'group' ? node.items.map((item) => ({ kind: 'item' as const, item })) : [];
+    if (node === undefined) return this.#roots;
+    return node.kind === 'group' ? node.children : [];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'group') {
-      const item = new vscode.TreeItem(groupLabel(node.group, node.items.length), node.group === 'failed' || node.group === 'invalid' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-      item.iconPath = new vscode.ThemeIcon(GROUPS.find((g) => g.group === node.group)?.icon ?? 'circle');
+      const { status, total } = node.group;
+      const item = new vscode.TreeItem(groupLabel(status, total), EXPANDED.has(status) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = node.id;
+      item.iconPath = new vscode.ThemeIcon(ICONS[status] ?? 'circle-outline');
       return item;
+    }
+    if (node.kind === 'more') {
+      const more = new vscode.TreeItem(vscode.l10n.t('and {0} more: export the CSV to see all', formatCount(node.count)));
+      more.id = node.id;
+      more.iconPath = new vscode.ThemeIcon('ellipsis');
+      more.command = { command: COMMANDS.exportBulkResults, title: vscode.l10n.t('Export results') };
+      return more;
     }
     const { item: result } = node;
     const tree = new vscode.TreeItem(result.userId || vscode.l10n.t('(no user ID)'));
@@ -118,7 +155,7 @@ export class BulkResultsView implements vscode.TreeDataProvider<Node>, vscode.Di
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${bulkResultsCsv(summary.results)}\n`));
     const open = vscode.l10n.t('Open');
     const where = uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} rows to {1}.', summary.results.length, where), open).then((choice) => {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} rows to {1}.', formatCount(summary.results.length), where), open).then((choice) => {
       if (choice === open) void vscode.commands.executeCommand('vscode.open', uri);
     });
     return uri;

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import manifest from '../../../package.json' with { type: 'json' };
 import type { FeishuBadgeApi } from '../../../src/extension.ts';
+import type { BulkItemResult, BulkSummary } from '../../../src/core/bulk.ts';
 import type { BulkCommandResult } from '../../../src/host/commands/bulk.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
 import { startSuiteServer } from './server.ts';
@@ -17,6 +18,31 @@ const run = <T>(command: string, ...args: unknown[]): Thenable<T> => vscode.comm
 const setting = (key: string, value: unknown): Thenable<void> => vscode.workspace.getConfiguration('feishuBadge').update(key, value, vscode.ConfigurationTarget.Global);
 const item = (userId: string): Record<string, unknown> => ({ user_id: userId, pc: { web_app: 1 } });
 const sentUsers = (server: FeishuServer): string[] => server.badgeRequests().map((r) => (r.body as { user_id: string }).user_id);
+
+/** At most this many rows of a group are listed; a last row says how many more the CSV has. */
+const CAP = 500;
+const ROWS = 100_000;
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** A finished run of 100,000 rows, statuses interleaved in input order (row 1 is a success), as runBulk returns it. */
+function syntheticRun(): { summary: BulkSummary; items: unknown[]; counts: Record<BulkItemResult['status'], number> } {
+  const counts = { failed: 0, invalid: 0, ok: 0, skipped: 0 };
+  const items: unknown[] = [];
+  const results: BulkItemResult[] = [];
+  for (let index = 0; index < ROWS; index++) {
+    const userId = `ou_scale_${index}`;
+    items.push({ user_id: userId, pc: { web_app: 1 } });
+    const status = index % 10 === 3 ? 'failed' : index % 25 === 7 ? 'invalid' : index % 20 === 11 ? 'skipped' : 'ok';
+    counts[status]++;
+    const base = { index, userId, userIdType: 'open_id', status } as const;
+    if (status === 'ok') results.push({ ...base, result: { ok: true, code: 0, attempts: 1, version: String(1_700_000_000_000 + index), logId: `log_ok_${index}` } });
+    else if (status === 'failed') results.push({ ...base, result: { ok: false, code: 213007, httpStatus: 400, attempts: 1, logId: `log_failed_${index}`, error: 'api', msg: 'user cannot see the app' } });
+    else if (status === 'invalid') results.push({ ...base, issues: [{ path: 'pc.web_app', id: 'badge.negative' } as never] });
+    else results.push(base);
+  }
+  const summary: BulkSummary = { total: ROWS, ok: counts.ok, failed: counts.failed + counts.invalid, skipped: counts.skipped, cancelled: false, durationMs: 1, rateLimited: 0, results };
+  return { summary, items, counts };
+}
 
 describe('bulk results: export and retry', function () {
   this.timeout(30_000);
@@ -92,5 +118,71 @@ describe('bulk results: export and retry', function () {
     assert.match(title?.when ?? '', /view == feishuBadge\.bulkResults/);
     const palette = (menus.commandPalette as Array<{ command: string; when?: string }>).find((entry) => entry.command === 'feishuBadge.retryFailedBulk');
     assert.equal(palette?.when, 'feishuBadge.bulkHasFailures');
+  });
+
+  it('100,000 rows: failures first, each group capped with a row saying how many more, the whole tree quickly, everything in the CSV, every failure retried', async () => {
+    this.timeout(120_000);
+    const show = api.showBulkResultsForTests;
+    assert.ok(show, 'the test hook exists under ExtensionMode.Test');
+    const { summary, items, counts } = syntheticRun();
+
+    const started = performance.now();
+    show(summary, items);
+    const groups = api.bulkResults(); // getChildren and getTreeItem over the whole tree
+    const contexts = api.contexts();
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 2_000, `showing 100,000 rows and walking the tree took ${elapsed.toFixed(0)} ms`);
+
+    assert.deepEqual(
+      groups.map((group) => group.label),
+      [`Failed (${count(counts.failed)})`, `Invalid, not sent (${count(counts.invalid)})`, `Set (${count(counts.ok)})`, `Skipped, done earlier (${count(counts.skipped)})`],
+      'failures first, then invalid, set and skipped',
+    );
+    assert.deepEqual(
+      groups.map((group) => group.expanded),
+      [true, true, false, false],
+      'failures (and invalid items) expanded, the rest collapsed',
+    );
+    const totals = [counts.failed, counts.invalid, counts.ok, counts.skipped];
+    groups.forEach((group, g) => {
+      const total = totals[g] ?? 0;
+      assert.ok(total > CAP, 'every group is above the cap in this run');
+      assert.equal(group.items.length, CAP + 1, `${group.label}: ${CAP} rows and one saying how many more`);
+      assert.equal(group.items.at(-1)?.label, `and ${count(total - CAP)} more: export the CSV to see all`);
+    });
+    const failed = groups[0]?.items ?? [];
+    assert.deepEqual(
+      failed.slice(0, 3).map((row) => row.label),
+      ['ou_scale_3', 'ou_scale_13', 'ou_scale_23'],
+      'the failed rows in input order',
+    );
+    assert.ok(failed[0]?.description.includes('213007') && failed[0].description.includes('log_failed_3'), failed[0]?.description);
+    assert.equal(contexts['feishuBadge.bulkHasFailures'], true);
+
+    // The export has every row, not the capped list.
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    assert.ok(folder);
+    const target = vscode.Uri.joinPath(folder, 'bulk-export-100k-under-test.csv');
+    const save = stubWindow('showSaveDialog', () => target);
+    const info = stubWindow('showInformationMessage', () => undefined);
+    try {
+      const exportStarted = performance.now();
+      await withStubs([save, info], () => run('feishuBadge.exportBulkResults'));
+      const exportMs = performance.now() - exportStarted;
+      assert.ok(exportMs < 10_000, `exporting 100,000 rows took ${exportMs.toFixed(0)} ms`);
+      const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(target)).trimEnd().split(/\r?\n/);
+      assert.equal(lines.length, ROWS + 1, 'a header and 100,000 rows');
+      assert.equal(lines.filter((line) => line.includes(',failed,')).length, counts.failed);
+      assert.deepEqual(messages(info), [`Exported ${count(ROWS)} rows to ${target.fsPath}.`]);
+    } finally {
+      await vscode.workspace.fs.delete(target).then(undefined, () => undefined);
+    }
+
+    // Retry Failed takes every failed item, not the listed 500: a run stopped before it starts
+    // (the signal is already aborted) reports how many it was given and sends nothing.
+    server.clearRequests();
+    const retried = await run<BulkCommandResult>('feishuBadge.retryFailedBulk', undefined, { silent: true, signal: AbortSignal.abort() });
+    assert.equal(retried.total, counts.failed);
+    assert.equal(server.badgeRequests().length, 0);
   });
 });
