@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { planBulk } from '../../core/bulk.ts';
-import type { BulkItemResult, BulkOptions } from '../../core/bulk.ts';
+import type { BulkItemResult, BulkOptions, BulkStop } from '../../core/bulk.ts';
 import { bulkRunId } from '../../core/badgeState.ts';
 import { itemsForUsers, parseBulkCsv, parseBulkJson } from '../../core/bulkInput.ts';
 import { BULK_RESULTS_VIEW_ID } from '../ui/bulkResultsView.ts';
@@ -24,6 +24,10 @@ export interface BulkCommandResult {
   /** Already done in an earlier, interrupted run of the same items: not sent again. */
   skipped: number;
   cancelled?: boolean;
+  /** The run stopped by itself after failures in a row that affect every user; run the same list again to resume. */
+  stopped?: BulkStop;
+  /** Valid users not sent (cancelled or stopped before their turn). */
+  notSent?: number;
   dryRun?: boolean;
   /** Items that would be sent (dry run). */
   valid?: number;
@@ -186,17 +190,32 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
       if (showErrors) void vscode.window.showErrorMessage(summary.msg);
       return { total: plan.total, ok: 0, failed: 0, skipped: 0, error: summary.error, msg: summary.msg, results: [] };
     }
-    if (!summary.cancelled) await ctx.checkpoints.clear();
-    log.info(`bulk: ${summary.total} items, ${summary.ok} set, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.rateLimited} rate-limited answers, ${summary.durationMs}ms${summary.cancelled ? ', cancelled' : ''}`);
-    const text = summary.cancelled
-      ? vscode.l10n.t('Bulk run cancelled: {0} set, {1} failed. Run the same list again to resume.', summary.ok, summary.failed)
-      : vscode.l10n.t('Bulk run done: {0} set, {1} failed, {2} skipped.', summary.ok, summary.failed, summary.skipped);
+    const { stopped } = summary;
+    const notSent = summary.notSent ?? 0;
+    // A cancelled or stopped run keeps its checkpoint: the same list resumes.
+    if (!summary.cancelled && stopped === undefined) await ctx.checkpoints.clear();
+    log.info(`bulk: ${summary.total} items, ${summary.ok} set, ${summary.failed} failed, ${summary.skipped} skipped, ${notSent} not sent, ${summary.rateLimited} rate-limited answers, ${summary.durationMs}ms${summary.cancelled ? ', cancelled' : ''}${stopped === undefined ? '' : `, stopped after ${stopped.after} systemic failures in a row (${stopped.stage}: ${stopped.reason})`}`);
+    const text =
+      stopped !== undefined
+        ? vscode.l10n.t('Bulk run stopped after {0} failures in a row that affect every user ({1}): {2} set, {3} failed, {4} not sent. Fix the cause (see Show Results), then run the same list again to resume.', stopped.after, stopped.reason, summary.ok, summary.failed, notSent)
+        : summary.cancelled
+          ? vscode.l10n.t('Bulk run cancelled: {0} set, {1} failed. Run the same list again to resume.', summary.ok, summary.failed)
+          : vscode.l10n.t('Bulk run done: {0} set, {1} failed, {2} skipped.', summary.ok, summary.failed, summary.skipped);
     view.show(summary, items);
-    const result: BulkCommandResult = { total: summary.total, ok: summary.ok, failed: summary.failed, skipped: summary.skipped, cancelled: summary.cancelled, results: summary.results };
+    const result: BulkCommandResult = {
+      total: summary.total,
+      ok: summary.ok,
+      failed: summary.failed,
+      skipped: summary.skipped,
+      cancelled: summary.cancelled,
+      notSent,
+      ...(stopped === undefined ? {} : { stopped }),
+      results: summary.results,
+    };
     if (options.silent === true) return result;
     const show = vscode.l10n.t('Show Results');
     const exportCsv = vscode.l10n.t('Export CSV…');
-    void (summary.failed > 0 ? vscode.window.showWarningMessage(text, show, exportCsv) : vscode.window.showInformationMessage(text, show, exportCsv)).then((choice) => {
+    void (summary.failed > 0 || stopped !== undefined ? vscode.window.showWarningMessage(text, show, exportCsv) : vscode.window.showInformationMessage(text, show, exportCsv)).then((choice) => {
       if (choice === show) return vscode.commands.executeCommand(`${BULK_RESULTS_VIEW_ID}.focus`);
       if (choice === exportCsv) return view.exportCsv();
       return undefined;
