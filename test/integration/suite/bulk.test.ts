@@ -8,6 +8,8 @@ import type { FeishuServer } from '../../support/feishuServer.ts';
 import { startSuiteServer } from './server.ts';
 
 const APP = { appId: 'cli_bulk_app', appSecret: 'bulk-secret-3d9e2a7c41' };
+/** A second app on the same API base: the case where a checkpoint keyed by the base alone skipped users. */
+const APP_2 = { appId: 'cli_bulk_app_two', appSecret: 'bulk-secret-two-8f1c0b' };
 
 
 const users = (n: number, prefix: string): Array<Record<string, unknown>> =>
@@ -20,7 +22,7 @@ describe('bulk badges in the extension host', function () {
   let server: FeishuServer;
 
   before(async () => {
-    server = await startSuiteServer({ apps: [APP] });
+    server = await startSuiteServer({ apps: [APP, APP_2] });
     const config = vscode.workspace.getConfiguration('feishuBadge');
     await config.update('domain', 'custom', vscode.ConfigurationTarget.Global);
     await config.update('customBaseUrl', server.url, vscode.ConfigurationTarget.Global);
@@ -98,6 +100,39 @@ describe('bulk badges in the extension host', function () {
       assert.equal(sentUsers(server).filter((id) => sentFirst.has(id)).length, 0, 'no double sends');
     } finally {
       server.setBadgeLatency(0);
+    }
+  });
+
+  it('resume is keyed by profile and app: a list cancelled on one profile is sent in full by another app on the same API base', async () => {
+    const added = await vscode.commands.executeCommand<{ ok: boolean; id?: string }>('feishuBadge.addProfile', { name: 'Bulk second', domain: 'custom', customBaseUrl: server.url });
+    assert.equal(added.ok, true);
+    // Adding a profile makes it the active one: the list starts on the first profile.
+    assert.equal((await vscode.commands.executeCommand<{ ok: boolean }>('feishuBadge.switchProfile', { id: 'default' })).ok, true);
+    server.setBadgeLatency(40);
+    try {
+      const items = users(30, 'profiles');
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 500);
+      const first = await bulk({ items, concurrency: 1 }, { signal: controller.signal });
+      assert.equal(first.cancelled, true);
+      assert.ok(first.ok > 0 && first.ok < 30, `first run set ${first.ok}`);
+      // The same list on another profile, another app, the same API base: nobody is skipped.
+      assert.equal((await vscode.commands.executeCommand<{ ok: boolean }>('feishuBadge.switchProfile', { id: added.id })).ok, true);
+      assert.equal((await vscode.commands.executeCommand<{ ok: boolean }>('feishuBadge.configureCredentials', APP_2)).ok, true);
+      server.clearRequests();
+      const other = await bulk({ items, concurrency: 4 });
+      assert.deepEqual([other.ok, other.skipped], [30, 0], 'a checkpoint of another profile never skips anyone');
+      assert.equal(sentUsers(server).length, 30);
+      // Back on the first profile the list resumes where it stopped.
+      assert.equal((await vscode.commands.executeCommand<{ ok: boolean }>('feishuBadge.switchProfile', { id: 'default' })).ok, true);
+      server.clearRequests();
+      const resumed = await bulk({ items, concurrency: 4 });
+      assert.equal(resumed.skipped, 0, 'the other profile\'s finished run replaced the first checkpoint');
+      assert.equal(resumed.ok, 30);
+    } finally {
+      server.setBadgeLatency(0);
+      await vscode.commands.executeCommand('feishuBadge.switchProfile', { id: 'default' });
+      if (added.id !== undefined) await vscode.commands.executeCommand('feishuBadge.removeProfile', { id: added.id });
     }
   });
 });
