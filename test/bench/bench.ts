@@ -2,11 +2,13 @@
 //   node test/bench/bench.ts            per-call part, then bulk part
 //   node test/bench/bench.ts per-call   per-call cost of the core against bare fetch, ky and the SDK (perCall.ts)
 //   node test/bench/bench.ts bulk       1,000 users under a 50 requests/s limit: runBulk against the SDK used naively (bulk.ts)
+//   node test/bench/bench.ts scaling    1,000 / 10,000 / 100,000 users through the host's send pipeline and state (scaling.ts)
 import { runBulkBench } from './bulk.ts';
+import { runScalingBench } from './scaling.ts';
 import { runPerCallBench } from './perCall.ts';
 import { startBenchServer } from './serverProcess.ts';
 
-const parts = ['per-call', 'bulk'] as const;
+const parts = ['per-call', 'bulk', 'scaling'] as const;
 const part = process.argv[2];
 if (part !== undefined && !(parts as readonly string[]).includes(part)) {
   console.error(`unknown part "${part}": expected one of ${parts.join(', ')} (or nothing for all)`);
@@ -17,6 +19,7 @@ const server = await startBenchServer();
 try {
   if (part === undefined || part === 'per-call') await runPerCallBench(server);
   if (part === undefined || part === 'bulk') await runBulkBench(server);
+  if (part === undefined || part === 'scaling') await runScalingBench(server);
 } finally {
   server.close();
 }
