@@ -1,13 +1,16 @@
 // The local Feishu-like server in its own process, so the clients being measured do not share
 // an event loop with it. Answers IPC requests for its counters, and for a fresh state between
-// contenders of the bulk run (rate limit, per-code counts). Its client side is serverProcess.ts.
+// contenders of the bulk run (rate limit and its header mode, per-code counts). Its client side is serverProcess.ts.
 import { startFeishuServer } from '../support/feishuServer.ts';
 import type { RateLimit } from '../support/feishuServer.ts';
 
 export type BenchServerRequest =
   | { type: 'stats' }
   | { type: 'clear' }
-  /** Everything forgotten (tokens, versions, windows, requests), then the given rate limit applied. */
+  /**
+   * Everything forgotten (tokens, versions, windows, requests), then the given rate limit applied,
+   * with its header mode: `headers: 'on429'` sends x-ogw-ratelimit-limit only with the 429.
+   */
   | { type: 'reset'; rateLimit?: RateLimit }
   | { type: 'report' }
   | { type: 'close' };

@@ -15,9 +15,17 @@ export interface AppConfig {
   disabled?: boolean;
 }
 
+/**
+ * When a rate limit is configured, which answers carry `x-ogw-ratelimit-limit`: every badge answer
+ * (`always`, the default), or only the 429 (`on429`, as the platform documents it).
+ */
+export type RateLimitHeaders = 'always' | 'on429';
+
 export interface RateLimit {
   limit: number;
   windowMs: number;
+  /** Which answers carry the rate-limit headers; `always` when not given. */
+  headers?: RateLimitHeaders;
 }
 
 export interface FeishuServerOptions {
@@ -183,6 +191,9 @@ function validateRateLimit(limit: RateLimit | undefined): void {
   if (limit === undefined) return;
   if (!Number.isInteger(limit.limit) || limit.limit < 0) throw new RangeError(`rateLimit.limit must be an integer >= 0`);
   if (!Number.isFinite(limit.windowMs) || limit.windowMs <= 0) throw new RangeError(`rateLimit.windowMs must be > 0`);
+  if (limit.headers !== undefined && limit.headers !== 'always' && limit.headers !== 'on429') {
+    throw new RangeError(`rateLimit.headers must be 'always' or 'on429'`);
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -411,7 +422,7 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
     }
     window.count += 1;
     const headers = { 'x-ogw-ratelimit-limit': String(limit.limit) };
-    if (window.count <= limit.limit) return { headers };
+    if (window.count <= limit.limit) return limit.headers === 'on429' ? {} : { headers };
     const resetSeconds = Math.max(1, Math.ceil((window.start + limit.windowMs - now) / 1000));
     return { reply: errorReply(429, 99991400, logId, undefined, { ...headers, 'x-ogw-ratelimit-reset': String(resetSeconds) }) };
   };
@@ -760,6 +771,8 @@ async function runCli(): Promise<void> {
     options: {
       port: { type: 'string', default: '0' },
       'rate-limit': { type: 'string' },
+      /** always (default) | on429: which answers carry x-ogw-ratelimit-limit. */
+      'rate-limit-headers': { type: 'string' },
       invisible: { type: 'string', multiple: true },
       inactive: { type: 'string', multiple: true },
       app: { type: 'string', multiple: true },
@@ -775,6 +788,11 @@ async function runCli(): Promise<void> {
     const match = /^(\d+)\/(\d+)$/.exec(rate);
     if (!match) throw new Error(`--rate-limit expects <limit>/<windowMs>, got "${rate}"`);
     options.rateLimit = { limit: Number(match[1]), windowMs: Number(match[2]) };
+    const headers = values['rate-limit-headers'];
+    if (headers !== undefined) {
+      if (headers !== 'always' && headers !== 'on429') throw new Error(`--rate-limit-headers expects always or on429, got "${headers}"`);
+      options.rateLimit.headers = headers;
+    }
   }
   if (values.app && values.app.length > 0) options.apps = values.app.map(parseAppFlag);
   if (values.latency !== undefined) options.badgeLatencyMs = Number(values.latency);

@@ -504,6 +504,78 @@ describe('rate limit', () => {
     }
   });
 
+  it("headers 'on429': successes carry no rate-limit header, the 429 carries both limit and reset", async () => {
+    const server = await startFeishuServer({ rateLimit: { limit: 2, windowMs: 2000, headers: 'on429' } });
+    try {
+      const token = await tokenFor(server);
+      for (let i = 1; i <= 2; i++) {
+        const res = await setBadge(server, token, { user_id: 'ou_rl', version: String(i), pc: {} });
+        assertOk(res);
+        assert.equal(res.headers.get('x-ogw-ratelimit-limit'), null);
+        assert.equal(res.headers.get('x-ogw-ratelimit-reset'), null);
+      }
+      const limited = await setBadge(server, token, { user_id: 'ou_rl', version: '3', pc: {} });
+      assertError(limited, 429, 99991400);
+      assert.equal(limited.headers.get('x-ogw-ratelimit-limit'), '2');
+      const resetSeconds = Number(limited.headers.get('x-ogw-ratelimit-reset'));
+      assert.ok(Number.isInteger(resetSeconds) && resetSeconds >= 1 && resetSeconds <= 2, `reset ${resetSeconds}`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("headers 'on429': an answer other than a 429 carries no rate-limit header", async () => {
+    const server = await startFeishuServer({ rateLimit: { limit: 5, windowMs: 60_000, headers: 'on429' } });
+    try {
+      const token = await tokenFor(server);
+      assertOk(await setBadge(server, token, { user_id: 'ou_rl', version: '5', pc: {} }));
+      const conflict = await setBadge(server, token, { user_id: 'ou_rl', version: '4', pc: {} });
+      assertError(conflict, 400, 213001);
+      assert.equal(conflict.headers.get('x-ogw-ratelimit-limit'), null);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("headers 'always' (the default): every answer within the limit carries the limit, errors too", async () => {
+    const server = await startFeishuServer({ rateLimit: { limit: 5, windowMs: 60_000, headers: 'always' } });
+    try {
+      const token = await tokenFor(server);
+      const ok = await setBadge(server, token, { user_id: 'ou_rl', version: '5', pc: {} });
+      assertOk(ok);
+      assert.equal(ok.headers.get('x-ogw-ratelimit-limit'), '5');
+      const conflict = await setBadge(server, token, { user_id: 'ou_rl', version: '4', pc: {} });
+      assertError(conflict, 400, 213001);
+      assert.equal(conflict.headers.get('x-ogw-ratelimit-limit'), '5');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('the header mode is set at start, by setRateLimit, and restored by reset(); a bad mode is refused', async () => {
+    await assert.rejects(startFeishuServer({ rateLimit: { limit: 1, windowMs: 1000, headers: 'sometimes' as 'always' } }), RangeError);
+    const server = await startFeishuServer({ rateLimit: { limit: 100, windowMs: 60_000, headers: 'on429' } });
+    try {
+      const limitOf = async (version: string): Promise<string | null> => {
+        const res = await setBadge(server, await tokenFor(server), { user_id: 'ou_mode', version, pc: {} });
+        assertOk(res);
+        return res.headers.get('x-ogw-ratelimit-limit');
+      };
+      assert.equal(await limitOf('1'), null);
+      server.setRateLimit({ limit: 100, windowMs: 60_000 });
+      assert.equal(await limitOf('2'), '100', 'no mode given: always');
+      server.setRateLimit({ limit: 100, windowMs: 60_000, headers: 'on429' });
+      assert.equal(await limitOf('3'), null);
+      server.setRateLimit({ limit: 100, windowMs: 60_000, headers: 'always' });
+      assert.equal(await limitOf('4'), '100');
+      server.reset();
+      assert.equal(await limitOf('1'), null, 'reset() restores the mode given at start');
+      assert.throws(() => server.setRateLimit({ limit: 1, windowMs: 1000, headers: 'never' as 'on429' }), RangeError);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('setRateLimit changes or removes the limit, reset() restores the configured one', async () => {
     const server = await startFeishuServer();
     try {
@@ -802,7 +874,7 @@ describe('close()', () => {
 describe('CLI', () => {
   it('prints its url and apps, applies flags, and exits on SIGTERM', async () => {
     const file = fileURLToPath(new URL('../support/feishuServer.ts', import.meta.url));
-    const child = spawn(process.execPath, [file, '--rate-limit', '2/60000', '--invisible', 'ou_cli_hidden', '--inactive', 'ou_cli_gone'], {
+    const child = spawn(process.execPath, [file, '--rate-limit', '2/60000', '--rate-limit-headers', 'on429', '--invisible', 'ou_cli_hidden', '--inactive', 'ou_cli_gone'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
@@ -813,7 +885,9 @@ describe('CLI', () => {
       assert.deepEqual(info.apps, [DEFAULT_APP]);
       const remote = { url: info.url } as FeishuServer;
       const token = await tokenFor(remote);
-      assertError(await setBadge(remote, token, { user_id: 'ou_cli_hidden', version: '1', pc: {} }), 400, 213007);
+      const hidden = await setBadge(remote, token, { user_id: 'ou_cli_hidden', version: '1', pc: {} });
+      assertError(hidden, 400, 213007);
+      assert.equal(hidden.headers.get('x-ogw-ratelimit-limit'), null, '--rate-limit-headers on429');
       assertError(await setBadge(remote, token, { user_id: 'ou_cli_gone', version: '1', pc: {} }), 400, 213006);
       const limited = await setBadge(remote, token, { user_id: 'ou_cli', version: '1', pc: {} });
       assertError(limited, 429, 99991400);
