@@ -11,7 +11,11 @@ import type { ValidBadge, ValidationIssue } from './schema.ts';
 import type { BadgeResult, Locale, UserIdType } from './types.ts';
 import { VersionExhaustedError } from './versions.ts';
 
-export type BulkStatus = 'ok' | 'failed' | 'skipped' | 'invalid';
+/**
+ * `superseded`: the server answered a version conflict and a newer send for the same user (from
+ * the form, the palette or another run) had gone out meanwhile; not re-sent, so the newer badge stays.
+ */
+export type BulkStatus = 'ok' | 'failed' | 'skipped' | 'invalid' | 'superseded';
 
 export interface BulkItemResult {
   index: number;
@@ -118,6 +122,8 @@ export interface BulkSummary {
   ok: number;
   failed: number;
   skipped: number;
+  /** Not re-sent because a newer send for the same user went out meanwhile (status `superseded`). */
+  superseded?: number;
   cancelled: boolean;
   durationMs: number;
   rateLimited: number;
@@ -146,8 +152,8 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
   const pacer = options.pacer ?? new RatePacer({ concurrency });
   const results: BulkItemResult[] = [...plan.invalid];
-  const counts = { done: plan.invalid.length, total: plan.total, ok: 0, failed: plan.invalid.length, skipped: 0 };
-  const report = (): void => options.onProgress?.({ ...counts });
+  const counts = { done: plan.invalid.length, total: plan.total, ok: 0, failed: plan.invalid.length, skipped: 0, superseded: 0 };
+  const report = (): void => options.onProgress?.({ done: counts.done, total: counts.total, ok: counts.ok, failed: counts.failed, skipped: counts.skipped });
 
   // One queue per user, in input order; workers take whole users.
   const byUser = new Map<string, BulkPlan['valid']>();
@@ -210,14 +216,19 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
       if (!rateLimited || requeue >= maxRequeues) break;
     }
     if (result.error === 'cancelled') return;
+    const superseded = result.error === 'superseded';
     if (result.ok) {
       counts.ok++;
+      await options.checkpoint?.markDone(key);
+    } else if (superseded) {
+      // Done: a resumed run must not send this older badge over the newer one.
+      counts.superseded++;
       await options.checkpoint?.markDone(key);
     } else {
       counts.failed++;
     }
     counts.done++;
-    results.push({ ...base, status: result.ok ? 'ok' : 'failed', result });
+    results.push({ ...base, status: result.ok ? 'ok' : superseded ? 'superseded' : 'failed', result });
     report();
   };
 
@@ -240,6 +251,7 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
     ok: counts.ok,
     failed: counts.failed,
     skipped: counts.skipped,
+    ...(counts.superseded === 0 ? {} : { superseded: counts.superseded }),
     cancelled: aborted(options.signal),
     durationMs: Date.now() - started,
     rateLimited: pacer.rateLimitedCount,

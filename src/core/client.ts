@@ -1,5 +1,5 @@
 import type { Transport } from './http.ts';
-import { DEFAULT_RETRY_POLICY, decideRetry, sleep } from './retry.ts';
+import { CODE_MOBILE_VERSION_CONFLICT, CODE_PC_VERSION_CONFLICT, DEFAULT_RETRY_POLICY, decideRetry, sleep } from './retry.ts';
 import type { RetryPolicyOptions } from './retry.ts';
 import type { ValidBadge } from './schema.ts';
 import type { TokenManager } from './token.ts';
@@ -47,8 +47,38 @@ export interface SendOptions {
 }
 
 /**
+ * Whether the server may hold a version although it did not say it accepted it: the request left
+ * and no answer of substance came back (a timeout, a reset, a gateway's 5xx or unreadable page, a
+ * cancel on the wire). A Feishu error below 500 (213001, 213006, 429, …) is a refusal, and a
+ * refused, DNS, TLS or not-sent failure never reached the badge service.
+ */
+function mayHaveBeenApplied(outcome: Outcome): boolean {
+  switch (outcome.kind) {
+    case 'success':
+    case 'cancelled':
+      return true;
+    case 'invalid-response':
+      // A 2xx whose body could not be read, or a gateway's 5xx; not a redirect or a 4xx page.
+      return outcome.redirectOrigin === undefined && (outcome.httpStatus >= 500 || (outcome.httpStatus >= 200 && outcome.httpStatus < 300));
+    case 'api-error':
+      return outcome.httpStatus >= 500;
+    case 'network':
+      return outcome.reason === 'reset' || outcome.reason === 'timeout' || outcome.reason === 'other';
+  }
+}
+
+const isVersionConflict = (outcome: Outcome): outcome is Extract<Outcome, { kind: 'api-error' }> =>
+  outcome.kind === 'api-error' && (outcome.code === CODE_PC_VERSION_CONFLICT || outcome.code === CODE_MOBILE_VERSION_CONFLICT);
+
+/**
  * Sends badge updates: picks the version, attaches the token, and carries out the retry policy.
  * Expected failures come back as results; only bugs throw.
+ *
+ * Versions: an automatic one is reserved in the clock before it is sent (so concurrent local sends
+ * stay ordered); a manual one, and any version bumped from it, is remembered only once the server
+ * accepted it, or may hold it (no answer came). A send answered with a version conflict while a
+ * newer local send for the same user has taken a newer version ends `superseded`, never bumped
+ * above that newer send.
  */
 export class BadgeClient {
   readonly #options: BadgeClientOptions;
@@ -76,13 +106,12 @@ export class BadgeClient {
     const { signal, gate } = options;
     const started = this.#now();
     const key = this.keyFor(badge.userIdType, badge.body.user_id);
-    let version: string;
-    if (badge.body.version === undefined) {
-      version = versions.next(key);
-    } else {
-      version = badge.body.version;
-      versions.observe(key, version);
-    }
+    const lastAtStart = versions.last(key);
+    const manual = badge.body.version !== undefined;
+    // Throws VersionExhaustedError (nothing sent) when no version above the user's last fits in int64.
+    let version = badge.body.version ?? versions.next(key);
+    /** The highest manual (or bumped-from-manual) version the server may hold without having said so. */
+    let unconfirmed: string | undefined;
     const retries: RetryRecord[] = [];
     let attempts = 0;
     let versionBumped = false;
@@ -92,8 +121,20 @@ export class BadgeClient {
     // What the server said is scrubbed once more on the way out: a server echoing the request (an
     // error page, a debug gateway) must not hand the token or the App Secret to the UI. The request
     // is the caller's own and is kept as it is (history re-sends it).
-    const done = (result: Outcome | { kind: 'token-error'; cause: Exclude<Outcome, { kind: 'success' }> }): BadgeResult => {
-      const safe = result.kind === 'token-error' ? { kind: 'token-error' as const, cause: tokens.redactOutcome(result.cause) } : tokens.redactOutcome(result);
+    type Final =
+      | Outcome
+      | { kind: 'token-error'; cause: Exclude<Outcome, { kind: 'success' }> }
+      | { kind: 'superseded'; cause: Extract<Outcome, { kind: 'api-error' }>; newerVersion: string };
+    const done = (result: Final): BadgeResult => {
+      if (manual) {
+        // Remembered only now: accepted, or possibly held by the server (no answer came).
+        const keep = result.kind === 'success' ? version : unconfirmed;
+        if (keep !== undefined) versions.observe(key, keep);
+      }
+      const safe =
+        result.kind === 'token-error' || result.kind === 'superseded'
+          ? { ...result, cause: tokens.redactOutcome(result.cause) }
+          : tokens.redactOutcome(result);
       return { ...safe, version, attempts, durationMs: this.#now() - started, retries, request: { userIdType: badge.userIdType, body } } as BadgeResult;
     };
 
@@ -115,6 +156,9 @@ export class BadgeClient {
         ...(signal === undefined ? {} : { signal }),
       });
       gate?.release(outcome);
+      if (manual && outcome.kind !== 'success' && mayHaveBeenApplied(outcome) && (unconfirmed === undefined || BigInt(version) > BigInt(unconfirmed))) {
+        unconfirmed = version;
+      }
       if (this.#options.onAttempt !== undefined) {
         this.#options.onAttempt({
           attempt: attempts,
@@ -124,6 +168,11 @@ export class BadgeClient {
           outcome: tokens.redactOutcome(outcome),
           durationMs: this.#now() - attemptStarted,
         });
+      }
+      // A newer local send for this user took a newer version meanwhile: bumping this one above
+      // it would overwrite it (a slow "set 5" over a later "clear"), so this one stops here.
+      if (isVersionConflict(outcome) && versions.isOvertaken(key, version, lastAtStart)) {
+        return done({ kind: 'superseded', cause: outcome, newerVersion: versions.last(key) ?? version });
       }
       const decision = decideRetry(
         outcome,
@@ -146,8 +195,14 @@ export class BadgeClient {
         tokens.invalidate(token.token);
       }
       if (decision.bumpVersion === true) {
+        // A bump from a manual version is not reserved: it too is remembered only once accepted.
+        const bumped = manual ? versions.propose(key, version) : versions.tryNext(key, version);
+        if (!bumped.ok) {
+          // No newer version fits in int64: the conflict is the answer.
+          return done(outcome);
+        }
         versionBumped = true;
-        version = versions.next(key, version);
+        version = bumped.version;
         body = { ...body, version };
         record.newVersion = version;
       }

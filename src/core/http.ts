@@ -24,8 +24,12 @@ export interface TransportOptions {
 // The client scrubs secrets from a snippet and then cuts it to 200 characters: the transport keeps
 // more, so a secret is never cut in half before the scrub sees it.
 const SNIPPET_LENGTH = 2_000;
-/** Bodies larger than this are not read: a Feishu answer is a few KiB. */
-export const MAX_RESPONSE_BYTES = 1024 * 1024;
+/**
+ * Bodies larger than this are not read: a Feishu answer is a few hundred bytes. Above it the
+ * response is dropped, its connection closed, and the outcome says so (`tooLarge`).
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+const TOO_LARGE_SNIPPET = `response body over 64 KiB (${MAX_RESPONSE_BYTES} bytes), not read`;
 
 // Printable ASCII and inner spaces or tabs: what an HTTP header value may hold.
 const HEADER_VALUE = /^[\x21-\x7e]([\t\x20-\x7e]*[\x21-\x7e])?$/;
@@ -156,9 +160,9 @@ interface Deadline {
 
 /**
  * The timeouts of one transport, checked by a single interval instead of a timer per request: a
- * setTimeout / clearTimeout pair per call measured ~5% of a loopback round trip. A timeout fires
- * up to one tick (a tenth of the timeout, 10–250 ms) late. The interval stops after a quiet spell
- * and never keeps the process alive.
+ * setTimeout / clearTimeout pair per call measured ~5% of a loopback round trip, and
+ * `AbortSignal.timeout` as much. A timeout fires up to one tick (a tenth of the timeout,
+ * 10–250 ms) late. The interval stops after a quiet spell and never keeps the process alive.
  */
 class Deadlines {
   readonly #pending = new Set<Deadline>();
@@ -204,18 +208,21 @@ class Deadlines {
 }
 
 /**
- * Settles with the exchange, a timeout or a cancellation, whichever comes first. The request is
- * not aborted: giving fetch any AbortSignal makes undici track it per request, which measured
- * ~0.1 ms a call, as much as the rest of the client. An abandoned request has its body reading
- * cancelled (`abandon`); one still waiting for headers is bounded by undici's own 300 s headers
- * timeout. The retry policy copes with it having reached the server (version conflict or 213004).
+ * Settles with the exchange, a timeout or a cancellation, whichever comes first, and then aborts
+ * the exchange (`abort`: its fetch, its body, its socket), so nothing of an abandoned attempt
+ * stays open. Settling does not wait for the abort to land: a `fetch` given in the options that
+ * ignores its signal still yields the outcome on time. The retry policy copes with an aborted
+ * request having reached the server (version conflict or 213004).
+ *
+ * Without a caller's signal only the timeout aborts: a bulk run sends without one, so a cancel
+ * lets the requests already on the wire finish and be recorded.
  */
 function settleFirst(
   exchange: Promise<Outcome>,
   timeoutMs: number,
   deadlines: Deadlines,
   signal: AbortSignal | undefined,
-  abandon: () => void,
+  abort: () => void,
 ): Promise<Outcome> {
   if (timeoutMs <= 0 && signal === undefined) {
     return exchange;
@@ -227,8 +234,8 @@ function settleFirst(
       settled = true;
       deadlines.delete(deadline);
       signal?.removeEventListener('abort', onAbort);
-      // A body still arriving after a timeout or a cancel is not read any further.
-      if (abandoned) abandon();
+      // A request or body still arriving after a timeout or a cancel is aborted, its socket closed.
+      if (abandoned) abort();
       resolve(outcome);
     };
     const onAbort = (): void => finish({ kind: 'cancelled' }, true);
@@ -242,42 +249,38 @@ function settleFirst(
   });
 }
 
-/** One response body being read; `abandon` (timeout, cancel) stops it. */
-interface BodyReading {
-  abandoned: boolean;
-  reader?: ReadableStreamDefaultReader<Uint8Array>;
-}
-
 const utf8 = new TextDecoder();
+const ignore = (): undefined => undefined;
 
 /**
- * The body as text, or `undefined` when it is larger than MAX_RESPONSE_BYTES or the exchange was
- * abandoned: a server that streams without end (or trickles) costs a bounded amount of memory,
- * and nothing once its request timed out.
+ * The body as text, or `undefined` when it is larger than MAX_RESPONSE_BYTES (by its
+ * Content-Length, unread, or by counting) or the exchange was aborted: a server that streams
+ * without end costs at most the cap in memory. The body is cancelled then, and the caller aborts
+ * the request as well, which closes the connection (a `fetch` given in the options may ignore
+ * one of the two).
  */
-async function readCapped(response: Response, reading: BodyReading): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+async function readCapped(response: Response, signal: AbortSignal): Promise<string | undefined> {
   const body = response.body;
   if (body === null) return '';
-  if (declared > MAX_RESPONSE_BYTES || reading.abandoned) {
-    await body.cancel().catch(() => undefined);
+  const declared = response.headers.get('content-length');
+  if ((declared !== null && Number(declared) > MAX_RESPONSE_BYTES) || signal.aborted) {
+    body.cancel().catch(ignore);
     return undefined;
   }
   const reader = body.getReader();
-  reading.reader = reader;
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > MAX_RESPONSE_BYTES || reading.abandoned) {
-      await reader.cancel().catch(() => undefined);
+    if (total > MAX_RESPONSE_BYTES || signal.aborted) {
+      reader.cancel().catch(ignore);
       return undefined;
     }
     chunks.push(value);
   }
-  if (reading.abandoned) return undefined;
+  if (signal.aborted) return undefined;
   if (chunks.length === 1 && chunks[0] !== undefined) return utf8.decode(chunks[0]);
   const all = new Uint8Array(total);
   let offset = 0;
@@ -308,20 +311,35 @@ export function createTransport(options: TransportOptions): Transport {
   const deadlines = new Deadlines(options.timeoutMs);
   const base = options.baseUrl;
 
-  const exchange = async (url: string, headers: Record<string, string>, body: string, reading: BodyReading): Promise<Outcome> => {
+  const exchange = async (url: string, headers: Record<string, string>, body: string, controller: AbortController): Promise<Outcome> => {
+    const { signal } = controller;
     try {
       const response = await client.post(url, {
         headers,
         // ky builds the request and normalises errors; the body string goes straight to fetch,
         // because a body inside a Request becomes a web stream, which costs more than ky itself.
         // redirect: 'manual': a 3xx comes back as it is and is reported, never followed.
-        fetch: (input) => fetchImpl((input as Request).url, { method: 'POST', headers, body, redirect: 'manual' }),
+        // The signal is this attempt's own (aborted on timeout, cancel or an oversized body): a
+        // plain AbortController costs fetch ~2 µs, where a timer or AbortSignal.timeout per
+        // request cost ~20–50 µs (docs/benchmarks.md).
+        fetch: (input) => fetchImpl((input as Request).url, { method: 'POST', headers, body, redirect: 'manual', signal }),
       });
-      const text = await readCapped(response, reading);
+      const text = await readCapped(response, signal);
       if (text === undefined) {
-        return reading.abandoned
-          ? { kind: 'cancelled' }
-          : { kind: 'invalid-response', httpStatus: response.status, snippet: `response body over ${MAX_RESPONSE_BYTES} bytes, not read` };
+        // Stop the transfer: undici closes the socket of a request aborted mid-body.
+        const aborted = signal.aborted;
+        controller.abort();
+        if (aborted) return { kind: 'cancelled' };
+        const logId = cleanLogId(response.headers.get('x-tt-logid'));
+        const contentType = response.headers.get('content-type')?.slice(0, 100) ?? undefined;
+        return {
+          kind: 'invalid-response',
+          httpStatus: response.status,
+          tooLarge: true,
+          snippet: TOO_LARGE_SNIPPET,
+          ...(contentType === undefined ? {} : { contentType }),
+          ...(logId === undefined ? {} : { logId }),
+        };
       }
       return interpret(response.status, response.headers, text, url);
     } catch (error) {
@@ -346,12 +364,10 @@ export function createTransport(options: TransportOptions): Transport {
           return Promise.resolve({ kind: 'network', reason: 'not-sent', detail: 'a header value has characters HTTP does not allow' });
         }
       }
-      const reading: BodyReading = { abandoned: false };
-      const abandon = (): void => {
-        reading.abandoned = true;
-        reading.reader?.cancel().catch(() => undefined);
-      };
-      return settleFirst(exchange(`${base}${path}${query}`, headers, JSON.stringify(json), reading), options.timeoutMs, deadlines, signal, abandon);
+      // One controller per attempt, aborted from the shared deadline sweep or the caller's signal.
+      const controller = new AbortController();
+      const abort = (): void => controller.abort();
+      return settleFirst(exchange(`${base}${path}${query}`, headers, JSON.stringify(json), controller), options.timeoutMs, deadlines, signal, abort);
     },
   };
 }

@@ -16,7 +16,12 @@ export type CommandErrorKind =
   | 'network'
   | 'invalid-response'
   | 'api'
-  | 'cancelled';
+  | 'cancelled'
+  /**
+   * Not re-sent: the server answered a version conflict and a newer badge for this user had been
+   * sent after this one, so re-sending this one would overwrite it. `code` is the conflict (213001/213002).
+   */
+  | 'superseded';
 
 /**
  * What badge commands return to callers (people and other extensions): plain data, the API's
@@ -85,6 +90,10 @@ export function toCommandResult(result: BadgeResult): BadgeCommandResult {
     const { response: _response, ...fields } = outcomeFields(result.cause);
     return fields.error === 'cancelled' ? { ...base, ...fields } : { ...base, ...fields, stage: 'token' };
   }
+  if (result.kind === 'superseded') {
+    // The server's conflict, as it came, under its own error kind: not a failure to fix, and not re-sent.
+    return { ...base, ...outcomeFields(result.cause), error: 'superseded', stage: 'badge' };
+  }
   const fields = outcomeFields(result);
   return fields.error === 'cancelled' ? { ...base, ...fields } : { ...base, ...fields, stage: 'badge' };
 }
@@ -123,8 +132,8 @@ const logIdOf = (outcome: Outcome): string => ('logId' in outcome && outcome.log
 
 /** One log line per request: method, path, status, code, log ID, attempts, duration. Never a token. */
 export function formatResultLine(method: string, path: string, result: BadgeResult): string {
-  const outcome: Outcome = result.kind === 'token-error' ? result.cause : result;
-  const prefix = result.kind === 'token-error' ? 'token-error ' : '';
+  const outcome: Outcome = result.kind === 'token-error' || result.kind === 'superseded' ? result.cause : result;
+  const prefix = result.kind === 'token-error' ? 'token-error ' : result.kind === 'superseded' ? `superseded by=${logField(result.newerVersion)} ` : '';
   return `${method} ${path} ${prefix}${outcomeSummary(outcome)} logId=${logIdOf(outcome)} attempts=${result.attempts} ${Math.round(result.durationMs)}ms user=${logField(result.request.body.user_id)} version=${logField(result.version)}`;
 }
 

@@ -1,5 +1,6 @@
 import type { Transport } from './http.ts';
 import { Redactor } from './redact.ts';
+import { sleep } from './retry.ts';
 import type { Outcome } from './types.ts';
 
 export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
@@ -31,31 +32,104 @@ export function checkPastedToken(token: string): PastedTokenProblem | undefined 
 
 export type TokenResult = { ok: true; token: string; fromCache: boolean } | { ok: false; failure: TokenFailure };
 
+/** How transient failures of the token endpoint are retried. */
+export interface TokenRetryOptions {
+  /** Requests at most per fetch, the first included. */
+  maxAttempts: number;
+  /** The wait after the first failure; doubles after each further one. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_TOKEN_RETRY: TokenRetryOptions = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
+
 export interface TokenManagerOptions {
   transport: Transport;
   source: TokenSource;
   /** The token is treated as expired this long before the server says (the SDK uses 3 min). */
   safetyMarginMs?: number;
+  retry?: Partial<TokenRetryOptions>;
   now?: () => number;
 }
 
 export const DEFAULT_TOKEN_SAFETY_MARGIN_MS = 5 * 60_000;
+
+/** However short the server says a token lives, it is kept this long (or its whole life, if shorter). */
+export const MIN_TOKEN_LIFETIME_MS = 60_000;
+
+/**
+ * How long a token is used, from when it was asked for. The rule:
+ * - normally, the server's `expire` minus the safety margin (5 min), so a token is never sent in
+ *   its last minutes, when a slow request could reach the server after it expired;
+ * - the margin never brings that below 60 s: an `expire` under the margin plus 60 s (a test
+ *   server, an odd gateway) would otherwise leave nothing, and every call would fetch a token;
+ * - and never beyond `expire` itself: a token is not used after the server said it expires.
+ * So `expire` 7200 → 6900 s, 300 → 60 s, 100 → 60 s, 60 → 60 s, 5 → 5 s. The clock starts when
+ * the request left, before the server's did, so "never beyond `expire`" holds on the server too,
+ * but for network delay on the badge call itself: a token that still expires on the way is
+ * answered 99991663, and the client fetches a new one and retries once.
+ */
+export function tokenLifetimeMs(expireSeconds: number, safetyMarginMs: number): number {
+  const expireMs = expireSeconds * 1000;
+  return Math.max(0, Math.max(expireMs - safetyMarginMs, Math.min(expireMs, MIN_TOKEN_LIFETIME_MS)));
+}
+
+/**
+ * Whether a failed token request is worth another: only failures that can pass in a moment and
+ * that reached (or may have reached) a server, with no answer of substance: a reset or timed-out
+ * connection, a 5xx (a Feishu JSON error or a gateway's HTML page). Never an answer that will not
+ * change (4xx, a Feishu error code such as a wrong App Secret, 429), never a refused connection,
+ * DNS or TLS failure (they do not heal in a few hundred milliseconds; the circuit breaker of a
+ * bulk run deals with them), never `not-sent` (the request was refused on this side).
+ */
+function isTransientTokenFailure(outcome: Outcome): boolean {
+  switch (outcome.kind) {
+    case 'network':
+      return outcome.reason === 'reset' || outcome.reason === 'timeout' || outcome.reason === 'other';
+    case 'invalid-response':
+      return outcome.httpStatus >= 500 && outcome.redirectOrigin === undefined;
+    case 'api-error':
+      return outcome.httpStatus >= 500;
+    default:
+      return false;
+  }
+}
 
 interface CachedToken {
   token: string;
   expiresAt: number;
 }
 
-/** Races a shared promise against one caller's signal, so one caller giving up does not cancel the others. */
-function withCallerSignal<T>(shared: Promise<T>, signal: AbortSignal | undefined, onAbort: () => T): Promise<T> {
+/**
+ * One fetch shared by concurrent callers. It counts the callers still waiting on it: when every
+ * one of them has given up (each through its own signal), the fetch stops, in its backoff wait or
+ * on the wire, so an abandoned fetch makes no further request.
+ */
+interface SharedFetch {
+  promise: Promise<TokenResult>;
+  waiting: number;
+  /** A caller without a signal never gives up, so the fetch is never abandoned. */
+  committed: boolean;
+  controller: AbortController;
+}
+
+/**
+ * Races a shared promise against one caller's signal, so one caller giving up does not cancel the
+ * others; `onGiveUp` is told when this caller gave up.
+ */
+function withCallerSignal<T>(shared: Promise<T>, signal: AbortSignal | undefined, onAbort: () => T, onGiveUp: () => void): Promise<T> {
   if (signal === undefined) {
     return shared;
   }
   if (signal.aborted) {
+    onGiveUp();
     return Promise.resolve(onAbort());
   }
   return new Promise<T>((resolve) => {
-    const abort = (): void => resolve(onAbort());
+    const abort = (): void => {
+      onGiveUp();
+      resolve(onAbort());
+    };
     signal.addEventListener('abort', abort, { once: true });
     void shared.then((value) => {
       signal.removeEventListener('abort', abort);
@@ -65,17 +139,19 @@ function withCallerSignal<T>(shared: Promise<T>, signal: AbortSignal | undefined
 }
 
 /**
- * Fetches and caches the tenant access token. Concurrent callers share one in-flight fetch;
- * a token the server rejects is dropped with `invalidate`. Token values never leave this
- * object except as the Authorization header the client builds from them.
+ * Fetches and caches the tenant access token. Concurrent callers share one in-flight fetch, which
+ * retries transient failures a bounded number of times; a token the server rejects is dropped with
+ * `invalidate`. Token values never leave this object except as the Authorization header the
+ * client builds from them.
  */
 export class TokenManager {
   readonly #transport: Transport;
   readonly #source: TokenSource;
   readonly #safetyMarginMs: number;
+  readonly #retry: TokenRetryOptions;
   readonly #now: () => number;
   #cached: CachedToken | undefined;
-  #inFlight: Promise<TokenResult> | undefined;
+  #inFlight: SharedFetch | undefined;
   #fetches = 0;
   /** The tokens this manager has held (a few), so a server echoing an older one is still scrubbed. */
   readonly #issued: string[] = [];
@@ -85,6 +161,7 @@ export class TokenManager {
     this.#transport = options.transport;
     this.#source = options.source;
     this.#safetyMarginMs = options.safetyMarginMs ?? DEFAULT_TOKEN_SAFETY_MARGIN_MS;
+    this.#retry = { ...DEFAULT_TOKEN_RETRY, ...options.retry };
     this.#now = options.now ?? Date.now;
     this.#redactor = this.#makeRedactor();
   }
@@ -134,7 +211,7 @@ export class TokenManager {
     return this.#source.kind === 'self-built';
   }
 
-  /** How many times a token was requested from the server (for benchmarks and tests). */
+  /** How many times a token was requested from the server, retries included (for benchmarks and tests). */
   get fetchCount(): number {
     return this.#fetches;
   }
@@ -158,10 +235,41 @@ export class TokenManager {
     if (cached !== undefined && this.#now() < cached.expiresAt) {
       return Promise.resolve({ ok: true, token: cached.token, fromCache: true });
     }
-    this.#inFlight ??= this.#fetch(this.#source).finally(() => {
-      this.#inFlight = undefined;
+    if (signal?.aborted === true) {
+      return Promise.resolve({ ok: false, failure: { kind: 'cancelled' } });
+    }
+    const shared = this.#inFlight ?? this.#startFetch(this.#source);
+    shared.waiting++;
+    if (signal === undefined) shared.committed = true;
+    return withCallerSignal(shared.promise, signal, () => ({ ok: false, failure: { kind: 'cancelled' } }), () => {
+      shared.waiting--;
+      if (shared.waiting === 0 && !shared.committed) {
+        // Nobody waits any more: stop, and let the next caller start afresh rather than join this.
+        shared.controller.abort();
+        if (this.#inFlight === shared) this.#inFlight = undefined;
+      }
     });
-    return withCallerSignal(this.#inFlight, signal, () => ({ ok: false, failure: { kind: 'cancelled' } }));
+  }
+
+  #startFetch(source: { appId: string; appSecret: string }): SharedFetch {
+    const controller = new AbortController();
+    const shared: SharedFetch = { promise: Promise.resolve({ ok: false, failure: { kind: 'cancelled' } }), waiting: 0, committed: false, controller };
+    shared.promise = this.#fetchWithRetries(source, controller.signal).finally(() => {
+      if (this.#inFlight === shared) this.#inFlight = undefined;
+    });
+    this.#inFlight = shared;
+    return shared;
+  }
+
+  /** Up to `maxAttempts` requests, waiting base, 2×base, … (capped) between transient failures. */
+  async #fetchWithRetries(source: { appId: string; appSecret: string }, signal: AbortSignal): Promise<TokenResult> {
+    const { maxAttempts, baseDelayMs, maxDelayMs } = this.#retry;
+    for (let attempt = 1; ; attempt++) {
+      const { result, transient } = await this.#fetch(source, signal);
+      if (result.ok || !transient || attempt >= maxAttempts) return result;
+      const delayMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+      if (!(await sleep(delayMs, signal))) return { ok: false, failure: { kind: 'cancelled' } };
+    }
   }
 
   /** Drops `token` if it is the cached one, so the next `getToken` fetches a fresh token. */
@@ -176,27 +284,25 @@ export class TokenManager {
     this.#cached = undefined;
   }
 
-  async #fetch(source: { appId: string; appSecret: string }): Promise<TokenResult> {
+  async #fetch(source: { appId: string; appSecret: string }, signal: AbortSignal): Promise<{ result: TokenResult; transient: boolean }> {
     this.#fetches++;
     const startedAt = this.#now();
-    const outcome = await this.#transport.post(TOKEN_PATH, { app_id: source.appId, app_secret: source.appSecret });
+    const outcome = await this.#transport.post(TOKEN_PATH, { app_id: source.appId, app_secret: source.appSecret }, { signal });
     if (outcome.kind !== 'success') {
-      return { ok: false, failure: tokenFailure(outcome) };
+      return { result: { ok: false, failure: tokenFailure(outcome) }, transient: isTransientTokenFailure(outcome) };
     }
     const body = outcome.response as { tenant_access_token?: unknown; expire?: unknown };
     const token = body.tenant_access_token;
     const expire = body.expire;
     if (typeof token !== 'string' || checkPastedToken(token) !== undefined || typeof expire !== 'number' || !Number.isFinite(expire) || expire <= 0) {
       // Never echo the body: it would contain the token.
-      return {
-        ok: false,
-        failure: {
-          kind: 'invalid-response',
-          httpStatus: outcome.httpStatus,
-          snippet: 'token response without a usable tenant_access_token and expire',
-          ...(outcome.logId === undefined ? {} : { logId: outcome.logId }),
-        },
+      const failure: TokenFailure = {
+        kind: 'invalid-response',
+        httpStatus: outcome.httpStatus,
+        snippet: 'token response without a usable tenant_access_token and expire',
+        ...(outcome.logId === undefined ? {} : { logId: outcome.logId }),
       };
+      return { result: { ok: false, failure }, transient: false };
     }
     // Tokens shorter than 16 characters are not searched for: a hostile server choosing "success"
     // as its token must not make the scrub rewrite ordinary words.
@@ -205,11 +311,9 @@ export class TokenManager {
       if (this.#issued.length > 8) this.#issued.shift();
       this.#redactor = this.#makeRedactor();
     }
-    // Measure from when we asked: the server's clock started before the answer reached us.
-    // Short-lived tokens (tests, odd gateways) keep at least half their life rather than none.
-    const lifetimeMs = Math.max(0, expire * 1000 - Math.min(this.#safetyMarginMs, (expire * 1000) / 2));
-    this.#cached = { token, expiresAt: startedAt + lifetimeMs };
-    return { ok: true, token, fromCache: false };
+    // Measured from when we asked: the server's clock started before the answer reached us.
+    this.#cached = { token, expiresAt: startedAt + tokenLifetimeMs(expire, this.#safetyMarginMs) };
+    return { result: { ok: true, token, fromCache: false }, transient: false };
   }
 }
 
@@ -240,10 +344,14 @@ function tokenFailure(outcome: Exclude<Outcome, { kind: 'success' }>): Exclude<O
         kind: 'invalid-response',
         httpStatus: outcome.httpStatus,
         ...(media === undefined ? {} : { contentType: media }),
-        snippet: outcome.redirectOrigin === undefined
-          ? `the token endpoint answered HTTP ${outcome.httpStatus} (${type}) without a Feishu JSON body`
-          : outcome.snippet,
+        snippet: outcome.tooLarge === true
+          ? `the token endpoint answered HTTP ${outcome.httpStatus} with a body over the size cap, not read`
+          : outcome.redirectOrigin === undefined
+            ? `the token endpoint answered HTTP ${outcome.httpStatus} (${type}) without a Feishu JSON body`
+            : outcome.snippet,
         ...(outcome.redirectOrigin === undefined ? {} : { redirectOrigin: outcome.redirectOrigin }),
+        // An oversized answer keeps saying so, so its guidance is "too large", not a generic one.
+        ...(outcome.tooLarge === true ? { tooLarge: true as const } : {}),
         ...withLogId,
       };
     }

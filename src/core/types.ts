@@ -88,6 +88,8 @@ export type Outcome =
       contentType?: string;
       /** The first characters of the body, for display (fixed text for the token endpoint and redirects). */
       snippet: string;
+      /** The body was over the transport's cap (64 KiB): dropped unread, its connection closed. */
+      tooLarge?: true;
       /**
        * A 3xx answer: redirects are never followed, so secrets only reach the configured origin.
        * The origin of `Location` (scheme, host, port: never its path or query), or `unknown`.
@@ -110,6 +112,17 @@ export type BadgeResult = (
       kind: 'token-error';
       /** Why the tenant token could not be obtained. */
       cause: Exclude<Outcome, { kind: 'success' }>;
+    }
+  | {
+      /**
+       * The server answered a version conflict (213001/213002) and a newer local send for the same
+       * user had taken a newer version meanwhile: this one was not re-sent, so it cannot overwrite it.
+       */
+      kind: 'superseded';
+      /** The conflict the server answered. */
+      cause: Extract<Outcome, { kind: 'api-error' }>;
+      /** The newer version recorded for the user when this send stopped. */
+      newerVersion: string;
     }
 ) & {
   /** The version in the last request sent (or that would have been sent). */

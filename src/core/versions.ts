@@ -86,13 +86,22 @@ export class VersionClock {
    * when none fits in int64, a `version.exhausted` issue and nothing reserved.
    */
   tryNext(key: string, after?: string): NextVersion {
+    const next = this.propose(key, after);
+    if (next.ok) this.#record(key, BigInt(next.version));
+    return next;
+  }
+
+  /**
+   * What `tryNext` would return, without reserving it: for a version derived from a manual one,
+   * which is remembered only once the server accepted it (see `observe`).
+   */
+  propose(key: string, after?: string): NextVersion {
     const version = this.#candidate(key, after);
     if (version > MAX_VERSION) {
       // Only the key's own last version (or `after`) can push the candidate past the bound.
       const last = (version - 1n).toString();
       return { ok: false, issue: { path: 'version', id: 'version.exhausted', severity: 'error', params: { last, max: MAX_VERSION.toString() } } };
     }
-    this.#record(key, version);
     return { ok: true, version: version.toString() };
   }
 
@@ -106,7 +115,28 @@ export class VersionClock {
     return next.version;
   }
 
-  /** Records a version chosen elsewhere (a manual one), so later automatic ones stay newer. */
+  /**
+   * Whether a send for `key` that used `version` was overtaken by a newer local send: the last
+   * version recorded for the key is above both `version` and what was recorded when that send
+   * started (`lastAtStart`), so another send reserved (automatic) or had accepted (manual) a newer
+   * one meanwhile. A send whose own manual version is below an old remembered one is not overtaken:
+   * it is only stale. A store that evicted the key says "not overtaken", the safe side: the send
+   * then answers a conflict as any other, with one newer version.
+   */
+  isOvertaken(key: string, version: string, lastAtStart: string | undefined): boolean {
+    const last = usable(this.#store.get(key));
+    if (last === undefined) return false;
+    const own = usable(version) ?? 0n;
+    const before = usable(lastAtStart) ?? 0n;
+    return last > own && last > before;
+  }
+
+  /**
+   * Records a version the server accepted (or may hold: no answer came), so later automatic ones
+   * stay newer. The client calls it for manual versions only then, never before sending: a
+   * manual version the server refused would otherwise push every later send for the user above
+   * it, across restarts (and, at the int64 bound, make them impossible).
+   */
   observe(key: string, version: string): void {
     // Above int64 it cannot have been accepted: remembering it would only block later sends.
     const value = usable(version);

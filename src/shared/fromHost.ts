@@ -53,6 +53,7 @@ const ERROR_KINDS = membersOf<CommandErrorKind>({
   'invalid-response': true,
   api: true,
   cancelled: true,
+  superseded: true,
 });
 const RETRY_REASONS = membersOf<RetryReason>({
   'rate-limited': true,

@@ -116,6 +116,7 @@ const table = {
   'result.error.invalid-response': { en: 'Unexpected response', 'zh-cn': '响应格式异常' },
   'result.error.api': { en: 'Feishu returned an error', 'zh-cn': '飞书返回了错误' },
   'result.error.cancelled': { en: 'Cancelled', 'zh-cn': '已取消' },
+  'result.error.superseded': { en: 'Not re-sent: a newer badge for this user was sent after this one', 'zh-cn': '未重新发送：之后已为该用户发送了更新的红点' },
   'result.error.unknown': { en: 'Failed', 'zh-cn': '失败' },
   'result.httpStatus': { en: 'HTTP status', 'zh-cn': 'HTTP 状态码' },
   'result.code': { en: 'Code', 'zh-cn': '错误码' },

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runBulk, systemicFailure } from '../../src/core/bulk.ts';
 import type { BulkCheckpoint } from '../../src/core/bulk.ts';
-import { SANDBOX_APP, makeCore, useFeishuServer } from '../support/core.ts';
+import { SANDBOX_APP, makeCore, useFeishuServer, valid } from '../support/core.ts';
 
 const items = (n: number, prefix: string): Array<{ user_id: string; pc: { web_app: number } }> =>
   Array.from({ length: n }, (_, i) => ({ user_id: `ou_${prefix}_${String(i).padStart(4, '0')}`, pc: { web_app: 1 } }));
@@ -85,5 +85,26 @@ describe('bulk circuit breaker', () => {
     assert.equal(systemicFailure(badge(api(1, 502)))?.httpStatus, 502);
     assert.equal(systemicFailure(badge({ kind: 'network', reason: 'refused', detail: 'ECONNREFUSED' }))?.reason, 'refused');
     assert.equal(systemicFailure(badge({ kind: 'token-error', cause: api(10015) }))?.stage, 'token');
+  });
+
+  test('a bulk item overtaken by a newer send for the same user ends superseded: not failed, done in the checkpoint, not retried', async () => {
+    const core = makeCore(server);
+    await core.tokens.getToken();
+    const checkpoint = memoryCheckpoint();
+    const list = [{ user_id: 'ou_overtaken', pc: { web_app: 5 } }];
+    server.inject({ type: 'delay', ms: 300 });
+    const run = runBulk(core.client, list, { concurrency: 1, checkpoint });
+    const deadline = Date.now() + 5_000;
+    while (server.badgeRequests().length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    // The form clears the same user while the bulk request waits.
+    const cleared = await core.client.setBadge(valid({ user_id: 'ou_overtaken', pc: { web_app: 0 } }));
+    assert.equal(cleared.kind, 'success');
+    const summary = await run;
+    assert.deepEqual([summary.ok, summary.failed, summary.superseded], [0, 0, 1], JSON.stringify(summary.results));
+    assert.equal(summary.results[0]?.status, 'superseded');
+    assert.equal(summary.results[0]?.result?.error, 'superseded');
+    assert.equal(checkpoint.done.size, 1, 'a resumed run will not send the older badge');
+    assert.equal(server.badgeRequests().length, 2, 'not re-sent');
+    assert.equal(server.badgeOf(SANDBOX_APP.appId, 'ou_overtaken')?.pc?.web_app, 0, 'the clear stays');
   });
 });

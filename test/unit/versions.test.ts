@@ -45,6 +45,34 @@ describe('version clock', () => {
     assert.equal(clock.last('k'), '9001');
   });
 
+  test('propose(key, after) is what tryNext would give, and reserves nothing (manual bumps)', () => {
+    const store = memoryVersionStore();
+    const clock = new VersionClock(store, () => 1000);
+    assert.deepEqual(clock.propose('k', '9000'), { ok: true, version: '9001' });
+    assert.equal(store.entries.size, 0);
+    assert.equal(clock.next('k'), '1000', 'an unreserved proposal does not push later versions up');
+    const bound = clock.propose('k', '9223372036854775807');
+    assert.ok(!bound.ok && bound.issue.id === 'version.exhausted');
+  });
+
+  test('isOvertaken: only a version recorded after the send started and above its own', () => {
+    let now = 1_700_000_000_000;
+    const clock = new VersionClock(memoryVersionStore(), () => now);
+    const before = clock.last('u');
+    const first = clock.next('u');
+    assert.equal(clock.isOvertaken('u', first, before), false, 'its own reservation does not overtake it');
+    now += 1;
+    clock.next('u');
+    assert.equal(clock.isOvertaken('u', first, before), true, 'a newer local send reserved a newer version');
+    // A stale manual version (below the remembered one) is not overtaken: nothing newer came after it started.
+    const remembered = clock.last('u');
+    assert.equal(clock.isOvertaken('u', '5', remembered), false);
+    clock.observe('u', '1800000000000');
+    assert.equal(clock.isOvertaken('u', '5', remembered), true, 'a newer accepted manual version did come after');
+    // A store that has nothing for the key (evicted) never says overtaken.
+    assert.equal(new VersionClock(memoryVersionStore()).isOvertaken('x', '1', undefined), false);
+  });
+
   test('keys separate API base, app and user', () => {
     assert.notEqual(versionKey('https://open.feishu.cn', 'cli_a', 'open_id', 'ou_1'), versionKey('https://open.larksuite.com', 'cli_a', 'open_id', 'ou_1'));
     assert.notEqual(versionKey('b', 'cli_a', 'open_id', 'ou_1'), versionKey('b', 'cli_b', 'open_id', 'ou_1'));

@@ -5,7 +5,7 @@ import { logIdStep, resolve } from './phrases.ts';
 import type { Context, Entry } from './phrases.ts';
 import { PLATFORM_ENTRIES, UNKNOWN_API } from './platformCodes.ts';
 import { REQUEST_ENTRIES } from './requestCodes.ts';
-import { BAD_BASE_URL, CANCELLED, INVALID_RESPONSE, NETWORK_ENTRIES, NO_CREDENTIALS, REDIRECT } from './transport.ts';
+import { BAD_BASE_URL, CANCELLED, INVALID_RESPONSE, NETWORK_ENTRIES, NO_CREDENTIALS, REDIRECT, SUPERSEDED, TOO_LARGE } from './transport.ts';
 
 // The error catalog: every way a badge call can fail, mapped to what a developer should do next,
 // in English and Simplified Chinese. The client only reports facts (codes, statuses, reasons);
@@ -17,8 +17,11 @@ export type FailureDescriptor =
   /** An HTTP error without a Feishu JSON body (e.g. a 502 HTML page, a 404). */
   | { kind: 'http'; httpStatus: number; logId?: string }
   | { kind: 'network'; reason: NetworkReason }
-  | { kind: 'invalid-response'; httpStatus?: number; logId?: string; redirectOrigin?: string }
+  /** `tooLarge`: the body was over the transport's 64 KiB cap and dropped unread. */
+  | { kind: 'invalid-response'; httpStatus?: number; logId?: string; redirectOrigin?: string; tooLarge?: boolean }
   | { kind: 'cancelled' }
+  /** A version conflict answered to a send that a newer local send for the same user had overtaken: not re-sent. */
+  | { kind: 'superseded' }
   /** The custom base URL was refused (http:// to a non-loopback host, not a URL, ...). */
   | { kind: 'bad-base-url' }
   | { kind: 'no-credentials' };
@@ -80,13 +83,16 @@ export function guidanceFor(failure: FailureDescriptor, locale: Locale): Guidanc
     case 'invalid-response': {
       const redirectOrigin = cleanOrigin(failure.redirectOrigin);
       const ctx: Context = { httpStatus: cleanStatus(failure.httpStatus), logId: cleanLogId(failure.logId), ...(redirectOrigin === undefined ? {} : { redirectOrigin }) };
-      return build(failure.redirectOrigin === undefined ? INVALID_RESPONSE : REDIRECT, ctx, locale, true);
+      const entry = failure.redirectOrigin !== undefined ? REDIRECT : failure.tooLarge === true ? TOO_LARGE : INVALID_RESPONSE;
+      return build(entry, ctx, locale, true);
     }
     case 'network':
       // An unknown reason from a newer caller still gets network guidance rather than a crash.
       return build(NETWORK_ENTRIES[failure.reason] ?? NETWORK_ENTRIES.other, {}, locale, false);
     case 'cancelled':
       return build(CANCELLED, {}, locale, false);
+    case 'superseded':
+      return build(SUPERSEDED, {}, locale, false);
     case 'bad-base-url':
       return build(BAD_BASE_URL, {}, locale, false);
     case 'no-credentials':
@@ -158,8 +164,10 @@ export function describeOutcome(outcome: Exclude<Outcome, { kind: 'success' }>):
       if (outcome.redirectOrigin !== undefined) {
         return withLogId({ kind: 'invalid-response', httpStatus: outcome.httpStatus, redirectOrigin: outcome.redirectOrigin }, outcome.logId);
       }
-      return outcome.httpStatus >= 400
-        ? withLogId({ kind: 'http', httpStatus: outcome.httpStatus }, outcome.logId)
+      // An error status says more than the size of its page: a huge 502 is still a 502.
+      if (outcome.httpStatus >= 400) return withLogId({ kind: 'http', httpStatus: outcome.httpStatus }, outcome.logId);
+      return outcome.tooLarge === true
+        ? withLogId({ kind: 'invalid-response', httpStatus: outcome.httpStatus, tooLarge: true }, outcome.logId)
         : withLogId({ kind: 'invalid-response', httpStatus: outcome.httpStatus }, outcome.logId);
     case 'network':
       return { kind: 'network', reason: outcome.reason };
@@ -172,6 +180,9 @@ export function describeOutcome(outcome: Exclude<Outcome, { kind: 'success' }>):
 export function describeResult(result: BadgeResult): FailureDescriptor | undefined {
   if (result.kind === 'success') {
     return undefined;
+  }
+  if (result.kind === 'superseded') {
+    return { kind: 'superseded' };
   }
   return describeOutcome(result.kind === 'token-error' ? result.cause : result);
 }

@@ -169,6 +169,28 @@ export const INVALID_RESPONSE: Entry = {
   }),
 };
 
+export const TOO_LARGE: Entry = {
+  id: 'invalid-response.too-large',
+  docUrl: DOC_BADGE_API,
+  retryable: false,
+  en: (ctx) => ({
+    title: 'Response too large',
+    explanation: `The server answered${httpNoteEn(ctx)} with a body over 64 KiB, far more than any Feishu answer, so it was dropped unread and the connection closed. Whatever sent it is probably not the Feishu API: a proxy, a download or a misconfigured gateway.`,
+    steps: [
+      'Check the domain setting or custom base URL: it must be the API root, for Feishu https://open.feishu.cn.',
+      'If you use a proxy, check that it passes API requests through unchanged.',
+    ],
+  }),
+  zh: (ctx) => ({
+    title: '响应过大',
+    explanation: `服务器返回的响应体${httpNoteZh(ctx)}超过 64 KiB，远大于任何飞书接口的响应，因此未读取即被丢弃，连接已关闭。发送它的很可能不是飞书接口，而是代理、下载内容或配置有误的网关。`,
+    steps: [
+      '检查域名设置或自定义基础地址：它必须是 API 根地址，飞书为 https://open.feishu.cn。',
+      '如果使用代理，请确认它原样转发 API 请求。',
+    ],
+  }),
+};
+
 /** Whether a redirect's origin could be a base URL (https, or plain http to loopback only). */
 function usableBase(origin: string | undefined): origin is string {
   return origin !== undefined && (/^https:\/\//.test(origin) || /^http:\/\/(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d+)?$/.test(origin));
@@ -230,6 +252,24 @@ export const CANCELLED: Entry = {
     title: '请求已取消',
     explanation: '请求在完成前被取消，红点可能已设置，也可能没有。',
     steps: ['如果仍需设置该红点，请重新发送。'],
+  },
+};
+
+export const SUPERSEDED: Entry = {
+  id: 'superseded',
+  docUrl: DOC_BADGE_API,
+  // Nothing to repeat: the newer badge is the one that counts.
+  retryable: false,
+  en: {
+    title: 'Superseded by a newer badge',
+    explanation:
+      'A newer badge for this user was sent after this one; this one was not re-sent so it cannot overwrite it. Feishu answered this one with a version conflict because the newer one had already been given a newer version.',
+    steps: ['Nothing to do: the newer badge is the one that stays. Check its result if you are not sure it was set.'],
+  },
+  zh: {
+    title: '已被更新的红点取代',
+    explanation: '在此之后已为该用户发送了更新的红点；此请求未重新发送，因此不会覆盖它。飞书对此请求返回了版本冲突，因为较新的请求已使用了更新的版本号。',
+    steps: ['无需处理：保留的是较新的红点。如不确定它是否设置成功，请查看它的结果。'],
   },
 };
 

@@ -28,6 +28,8 @@ export interface BulkCommandResult {
   stopped?: BulkStop;
   /** Valid users not sent (cancelled or stopped before their turn). */
   notSent?: number;
+  /** Not re-sent: a newer badge for the same user went out meanwhile, and stays. */
+  superseded?: number;
   dryRun?: boolean;
   /** Items that would be sent (dry run). */
   valid?: number;
@@ -209,6 +211,7 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
       skipped: summary.skipped,
       cancelled: summary.cancelled,
       notSent,
+      ...(summary.superseded === undefined ? {} : { superseded: summary.superseded }),
       ...(stopped === undefined ? {} : { stopped }),
       results: summary.results,
     };

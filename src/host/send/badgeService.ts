@@ -135,7 +135,7 @@ export class BadgeService {
       userIdType,
       body,
       ok: result.kind === 'success',
-      ...(result.kind === 'api-error' ? { code: result.code } : {}),
+      ...(result.kind === 'api-error' ? { code: result.code } : result.kind === 'superseded' ? { code: result.cause.code } : {}),
       ...('logId' in result && result.logId !== undefined ? { logId: result.logId } : {}),
     }));
   }

@@ -41,6 +41,8 @@ function groupLabel(status: string, count: number): string {
       return vscode.l10n.t('Set ({0})', n);
     case 'skipped':
       return vscode.l10n.t('Skipped, done earlier ({0})', n);
+    case 'superseded':
+      return vscode.l10n.t('Not re-sent, a newer badge went out ({0})', n);
     default:
       return vscode.l10n.t('Other: {0} ({1})', status, n);
   }

@@ -70,6 +70,10 @@ export function showSendResult(report: SendReport): void {
       if (result.attempts === 0) void vscode.window.showInformationMessage(result.msg ?? vscode.l10n.t('Cancelled before the request left: the badge was not changed.'));
       else void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled. The badge may or may not have been set if the request had already left.'));
       return;
+    case 'superseded':
+      // Not a failure: a newer badge for this user went out after this one, and it stands.
+      void vscode.window.showInformationMessage(vscode.l10n.t('Not re-sent for {0}: a newer badge was sent after this one and stays.', user));
+      return;
     default: {
       const code = result.code === undefined ? '' : ` (${result.code})`;
       const title = guidance?.title ?? vscode.l10n.t('The badge was not set');

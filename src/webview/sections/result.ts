@@ -18,6 +18,8 @@ interface ResultActions {
 function headline(result: BadgeCommandResult, action: 'send' | 'clear'): { text: StringId; tone: 'ok' | 'fail' | 'neutral'; icon: IconName } {
   if (result.ok) return { text: action === 'clear' ? 'result.ok.clear' : 'result.ok.send', tone: 'ok', icon: 'pass' };
   if (result.error === 'cancelled') return { text: 'result.error.cancelled', tone: 'neutral', icon: 'cancelled' };
+  // Not a failure to fix: a newer send for the user went out after this one and is the one that counts.
+  if (result.error === 'superseded') return { text: 'result.error.superseded', tone: 'neutral', icon: 'cancelled' };
   // A failure while fetching the token says so, whatever went wrong there.
   const id = result.stage === 'token' ? 'result.error.token' : `result.error.${result.error ?? 'unknown'}`;
   return { text: isStringId(id) ? id : 'result.error.unknown', tone: 'fail', icon: 'error' };
@@ -137,7 +139,7 @@ function renderLine(line: HTMLElement, formResult: FormResult | undefined, actio
   const head = headline(result, action);
   const notSent = result.error === 'cancelled' && result.attempts === 0;
   const glyph = head.tone === 'ok' ? '✓' : head.tone === 'fail' ? '✗' : '–';
-  const label = head.tone === 'ok' ? t('result.ok', locale) : head.tone === 'fail' ? t('result.failed', locale) : t('result.error.cancelled', locale);
+  const label = head.tone === 'ok' ? t('result.ok', locale) : head.tone === 'fail' ? t('result.failed', locale) : t(head.text, locale);
   let text: string;
   if (result.ok) {
     text = t(head.text, locale) + (result.version === undefined ? '' : ` · ${t('result.version', locale)} ${result.version}`);
