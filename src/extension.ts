@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   const [history, recent, remembered] = [new HistoryStore(store, log), new RecentUsersStore(store, log), new RememberedBadgeStore(store, log)];
   const checkpoints = new BulkCheckpointStore(context.globalStorageUri.fsPath, log, { legacy: store });
   // Per-user state is written in batches; what is pending is written when the extension stops.
-  flushState = () => Promise.all([versions.flush(), remembered.flush()]).then(() => undefined);
+  flushState = () => Promise.all([versions.flush(), remembered.flush(), checkpoints.flushAll()]).then(() => undefined);
   const apiBase = (): ReturnType<typeof apiBaseOf> => apiBaseOf(profiles.active, settings.current);
   const service = new BadgeService({ clients, history, recent, remembered, flushState: () => versions.flush(), settings: () => settings.current, apiBase, locale, log });
   const actions = new BadgeActions(service, profiles, history, log);

@@ -171,7 +171,17 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
   let stopped: BulkStop | undefined;
   const halted = (): boolean => aborted(options.signal) || stopped !== undefined;
   const cancellableGate: AttemptGate = {
-    acquire: () => pacer.acquire(options.signal),
+    // A stopped run starts no attempt, retries included: only requests on the wire finish.
+    acquire: async () => {
+      if (stopped !== undefined) return false;
+      const granted = await pacer.acquire(options.signal);
+      if (granted && stopped !== undefined) {
+        // Stopped while this one waited for its slot: give the slot back unused.
+        pacer.release({ kind: 'cancelled' });
+        return false;
+      }
+      return granted;
+    },
     release: (outcome) => pacer.release(outcome),
   };
 
@@ -203,17 +213,22 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
         report();
         return;
       }
-      const systemic = systemicFailure(sent);
+      const rateLimited = sent.kind === 'api-error' && (sent.httpStatus === 429 || sent.code === CODE_RATE_LIMITED);
+      const final = !rateLimited || requeue >= maxRequeues;
+      // A user still rate-limited after every requeue counts too: a gateway answering 429 forever
+      // must stop the run, not crawl through 100,000 users at one request a second.
+      const systemic =
+        systemicFailure(sent) ??
+        (rateLimited && final && sent.kind === 'api-error' ? { after: 0, stage: 'badge' as const, reason: `code ${sent.code} (HTTP ${sent.httpStatus})`, code: sent.code, httpStatus: sent.httpStatus } : undefined);
       if (systemic === undefined) {
-        if (sent.kind !== 'cancelled') systemicInARow = 0;
+        if (sent.kind !== 'cancelled' && final) systemicInARow = 0;
       } else if (++systemicInARow >= breakAfter && breakAfter > 0 && stopped === undefined) {
         stopped = { ...systemic, after: systemicInARow };
       }
       result = toCommandResult(sent);
       const described = describeResult(sent);
       if (options.locale !== undefined && described !== undefined) result.guidance = guidanceFor(described, options.locale);
-      const rateLimited = sent.kind === 'api-error' && (sent.httpStatus === 429 || sent.code === CODE_RATE_LIMITED);
-      if (!rateLimited || requeue >= maxRequeues) break;
+      if (final) break;
     }
     if (result.error === 'cancelled') return;
     const superseded = result.error === 'superseded';

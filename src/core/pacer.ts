@@ -27,7 +27,7 @@ const MIN_RATE = 1;
 const CATCH_UP_SLOTS = 2;
 /** A 429 that names no limit, met before any pace was set: the pace to start from. */
 const UNKNOWN_LIMIT_RATE = 10;
-/** 5xx pauses: the first, doubled per storm in a row, and the most one may be. */
+/** 5xx pauses (from the second 5xx in a row on): the first, doubled per storm in a row, and the most one may be. */
 const SERVER_ERROR_PAUSE_MS = 250;
 const SERVER_ERROR_MAX_PAUSE_MS = 1000;
 /** What a 5xx storm does to the pace (a 429 takes 0.9 of it). */
@@ -186,15 +186,21 @@ export class RatePacer implements AttemptGate {
       if (fresh) {
         this.#staleAnswers = this.#active;
         this.#serverErrorStreak++;
-        const pauseMs = Math.min(SERVER_ERROR_MAX_PAUSE_MS, SERVER_ERROR_PAUSE_MS * 2 ** Math.min(10, this.#serverErrorStreak - 1));
-        this.#pausedUntil = now + pauseMs;
+        // A lone 5xx among successes slows the pace as a 429 does (a tenth off); a second one
+        // before any success is a storm: everyone pauses and the pace halves.
+        const storm = this.#serverErrorStreak >= 2;
+        const factor = storm ? SERVER_ERROR_FACTOR : RATE_LIMITED_FACTOR;
+        if (storm) {
+          const pauseMs = Math.min(SERVER_ERROR_MAX_PAUSE_MS, SERVER_ERROR_PAUSE_MS * 2 ** Math.min(10, this.#serverErrorStreak - 2));
+          this.#pausedUntil = now + pauseMs;
+        }
         if (this.#rate === undefined) {
-          // Unpaced: halve what the last second carried, and go unpaced again once back there.
+          // Unpaced: slow down from what the last second carried, and go unpaced again once back there.
           const carried = Math.max(MIN_RATE, this.#sentInWindow(now));
           this.#unpacedAt = carried;
-          this.#rate = Math.max(MIN_RATE, carried * SERVER_ERROR_FACTOR);
+          this.#rate = Math.max(MIN_RATE, carried * factor);
         } else {
-          this.#rate = Math.max(MIN_RATE, this.#rate * SERVER_ERROR_FACTOR);
+          this.#rate = Math.max(MIN_RATE, this.#rate * factor);
         }
         this.#slowedByServer = true;
       }

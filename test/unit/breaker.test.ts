@@ -107,4 +107,26 @@ describe('bulk circuit breaker', () => {
     assert.equal(server.badgeRequests().length, 2, 'not re-sent');
     assert.equal(server.badgeOf(SANDBOX_APP.appId, 'ou_overtaken')?.pc?.web_app, 0, 'the clear stays');
   });
+
+  test('a gateway answering 429 forever stops the run instead of crawling through every user', async () => {
+    const { client } = makeCore(server, { retry: { maxAttempts: 1 } });
+    server.inject({ type: 'api-error', code: 99991400, httpStatus: 429, headers: { 'x-ogw-ratelimit-reset': '0' } }, { route: 'badge', times: 100_000 });
+    const summary = await runBulk(client, items(60, 'limited'), { concurrency: 2, maxRequeues: 1 });
+    assert.ok(summary.stopped, 'stopped');
+    assert.equal(summary.stopped.code, 99991400);
+    assert.ok(summary.failed <= 5 + 2, `${summary.failed} failed`);
+    assert.ok(server.badgeRequests().length <= (5 + 2) * 2, `${server.badgeRequests().length} requests`);
+  });
+
+  test('once stopped, users in flight make no further attempt (their retries are refused)', async () => {
+    const { client } = makeCore(server, { retry: { maxAttempts: 3, backoffBaseMs: 200, backoffMaxMs: 200 } });
+    server.inject({ type: 'status', status: 503 }, { route: 'badge', times: 100_000 });
+    const summary = await runBulk(client, items(40, 'inflight'), { concurrency: 8, breakAfter: 1 });
+    assert.ok(summary.stopped);
+    // The first user to fail made 3 attempts; the 7 others in flight had made 1 or 2. Without the
+    // refusal each of the 8 would make all 3: 24 requests.
+    const requests = server.badgeRequests().length;
+    assert.ok(requests < 20, `${requests} requests`);
+    assert.equal(summary.failed + (summary.notSent ?? 0), 40);
+  });
 });

@@ -142,7 +142,7 @@ describe('corrupted state: each store repairs what it cannot read', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fb-cp-'));
     try {
       const log = recordingLog();
-      const file = join(dir, 'bulk-checkpoint.jsonl');
+      const file = join(dir, 'bulk-run-1.jsonl');
       for (const text of [MARK, `${JSON.stringify({ v: 1, runId: 7 })}\n`, '\u0000\u0001', '[]\n["a"]\n']) {
         await writeFile(file, text);
         assert.equal((await new BulkCheckpointStore(dir, log).open('run-1')).resumable, 0, text);

@@ -57,4 +57,38 @@ describe('bounded version state', () => {
     await states.flush();
     assert.ok(memento.updates <= 6, `${memento.updates} updates`);
   });
+
+  test('two windows writing the same map: neither erases the other, the newer version of a user wins', async () => {
+    const now = 1_700_000_000_000;
+    const memento = flushingMemento();
+    const one = new VersionStates(memento, quiet, { now: () => now });
+    const two = new VersionStates(memento, quiet, { now: () => now });
+    const a = one.storeFor(OWNER);
+    const b = two.storeFor(OWNER);
+    const future = String(now + 3_600_000);
+    a.set(key('ou_a'), future);
+    a.set(key('ou_c'), String(now + 5));
+    await one.flush();
+    b.set(key('ou_b'), String(now + 1));
+    b.set(key('ou_c'), String(now + 2));
+    await two.flush();
+    const reloaded = new VersionStates(memento, quiet, { now: () => now }).storeFor(OWNER);
+    assert.equal(reloaded.get(key('ou_a')), future, 'window two did not erase window one\'s user');
+    assert.equal(reloaded.get(key('ou_b')), String(now + 1));
+    assert.equal(reloaded.get(key('ou_c')), String(now + 5), 'the newer version wins');
+  });
+
+  test('an older release\'s key below the floor does not hide the floor', async () => {
+    let now = 1_700_000_000_000;
+    const future = String(now + 3_600_000);
+    const memento = flushingMemento({ [`feishuBadge.version:${key('ou_a')}`]: String(now - 1000) });
+    const states = new VersionStates(memento, quiet, { cap: 1, now: () => now });
+    const store = states.storeFor(OWNER);
+    store.set(key('ou_a'), future);
+    store.set(key('ou_b'), String(now)); // evicts ou_a: the floor takes its future version
+    await states.flush();
+    now += 10;
+    const clock = new VersionClock(new VersionStates(memento, quiet, { cap: 1, now: () => now }).storeFor(OWNER), () => now);
+    assert.ok(BigInt(clock.next(key('ou_a'))) > BigInt(future));
+  });
 });

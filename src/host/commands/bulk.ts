@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { planBulk } from '../../core/bulk.ts';
+import { checkpointKey, planBulk } from '../../core/bulk.ts';
 import type { BulkItemResult, BulkOptions, BulkStop } from '../../core/bulk.ts';
 import { bulkRunId } from '../../core/badgeState.ts';
 import { itemsForUsers, parseBulkCsv, parseBulkJson } from '../../core/bulkInput.ts';
@@ -33,7 +33,8 @@ export interface BulkCommandResult {
   dryRun?: boolean;
   /** Items that would be sent (dry run). */
   valid?: number;
-  error?: 'validation' | ClientProblem;
+  /** `busy`: the same list is being sent already in this window. */
+  error?: 'validation' | 'busy' | ClientProblem;
   msg?: string;
   results: BulkItemResult[];
 }
@@ -48,6 +49,19 @@ function describeProblems(problems: RowProblem[], locale: Locale): string {
       return vscode.l10n.t('line {0}: {1}', problem.line, text);
     })
     .join('; ');
+}
+
+/** Why the breaker stopped a run, in the display language (codes and HTTP statuses read the same in both). */
+function stopReason(stop: BulkStop): string {
+  if (stop.code !== undefined || stop.httpStatus !== undefined) return stop.reason;
+  const network: Record<string, string> = {
+    timeout: vscode.l10n.t('no answer in time'),
+    refused: vscode.l10n.t('connection refused'),
+    dns: vscode.l10n.t('host name not found'),
+    reset: vscode.l10n.t('connection reset'),
+    tls: vscode.l10n.t('TLS failure'),
+  };
+  return network[stop.reason] ?? vscode.l10n.t('network failure');
 }
 
 async function askItems(ctx: CommandContext): Promise<{ items: unknown[]; problems: RowProblem[] } | undefined> {
@@ -148,82 +162,99 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
     const base = apiBaseOf(profile, ctx.settings.current);
     const built = await ctx.clients.active();
     const where = [profile.id, built.ok ? built.client.appId : '', base.ok ? base.baseUrl : ''].join('\n');
-    const checkpoint = await ctx.checkpoints.open(bulkRunId(items, where));
-    if (interactive) {
-      const send = vscode.l10n.t('Send {0}', plan.valid.length - checkpoint.resumable);
-      const detail = [
-        vscode.l10n.t('{0} valid, {1} invalid (not sent), {2} unreadable line(s).', plan.valid.length, plan.invalid.length, problems.length),
-        checkpoint.resumable > 0 ? vscode.l10n.t('{0} were already set by an interrupted run of this list with profile "{1}" and will be skipped.', checkpoint.resumable, profile.name) : '',
-        invalidText,
-        describeProblems(problems, ctx.locale()),
-      ]
-        .filter((line) => line !== '')
-        .join('\n');
-      const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Bulk set badges for {0} user(s)?', plan.valid.length), { modal: true, detail }, send);
-      if (answer !== send) return undefined;
+    const runId = bulkRunId(items, where);
+    if (ctx.checkpoints.isOpen(runId)) {
+      const msg = vscode.l10n.t('This list is being sent already with profile "{0}": wait for that run to end.', profile.name);
+      if (showErrors) void vscode.window.showWarningMessage(msg);
+      return { total: plan.total, ok: 0, failed: 0, skipped: 0, error: 'busy', msg, results: [] };
     }
+    const checkpoint = await ctx.checkpoints.open(runId);
+    // Only this list's users count (the checkpoint is this list's, but a file may hold anything).
+    const resumable = plan.valid.filter((entry) => checkpoint.isDone(checkpointKey(entry.index, entry.badge))).length;
+    const send = async (): Promise<BulkCommandResult | undefined> => {
+      if (interactive) {
+        const send = vscode.l10n.t('Send {0}', plan.valid.length - resumable);
+        const detail = [
+          vscode.l10n.t('{0} valid, {1} invalid (not sent), {2} unreadable line(s).', plan.valid.length, plan.invalid.length, problems.length),
+          resumable > 0 ? vscode.l10n.t('{0} were already set by an interrupted run of this list with profile "{1}" and will be skipped.', resumable, profile.name) : '',
+          invalidText,
+          describeProblems(problems, ctx.locale()),
+        ]
+          .filter((line) => line !== '')
+          .join('\n');
+        const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Bulk set badges for {0} user(s)?', plan.valid.length), { modal: true, detail }, send);
+        if (answer !== send) return undefined;
+      }
 
-    // A production profile asks once per run, not per user (BadgeActions asks).
-    const summary = await actions.bulk(items, plan.valid.length, { concurrency, checkpoint, ...(options.confirmProduction === undefined ? {} : { confirmed: options.confirmProduction }) }, (run) =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Bulk badges'), cancellable: true }, (progress, token) => {
-        const controller = new AbortController();
-        const subscription = token.onCancellationRequested(() => controller.abort());
-        options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-        if (options.signal?.aborted === true) controller.abort();
-        let reported = 0;
-        let reportedAt = 0;
-        // Every report crosses to the workbench: at most ten a second (and the last one), so a
-        // 100,000-user run does not flood it.
-        const onProgress: NonNullable<BulkOptions['onProgress']> = (p) => {
-          const now = Date.now();
-          if (p.done < p.total && now - reportedAt < 100) return;
-          reportedAt = now;
-          const fraction = p.total === 0 ? 0 : (p.done / p.total) * 100;
-          progress.report({ message: vscode.l10n.t('{0}/{1} · {2} set · {3} failed · {4} skipped', p.done, p.total, p.ok, p.failed, p.skipped), increment: fraction - reported });
-          reported = fraction;
-        };
-        return run(controller.signal, onProgress).finally(() => subscription.dispose());
-      }),
-    );
-    // The checkpoint's last batch is on disk before the run is reported (a cancelled run resumes from it).
-    await checkpoint.flush();
-    if ('error' in summary) {
-      if (summary.error === 'cancelled') return { total: plan.total, ok: 0, failed: 0, skipped: 0, cancelled: true, msg: summary.msg, results: [] };
-      if (showErrors) void vscode.window.showErrorMessage(summary.msg);
-      return { total: plan.total, ok: 0, failed: 0, skipped: 0, error: summary.error, msg: summary.msg, results: [] };
-    }
-    const { stopped } = summary;
-    const notSent = summary.notSent ?? 0;
-    // A cancelled or stopped run keeps its checkpoint: the same list resumes.
-    if (!summary.cancelled && stopped === undefined) await ctx.checkpoints.clear();
-    log.info(`bulk: ${summary.total} items, ${summary.ok} set, ${summary.failed} failed, ${summary.skipped} skipped, ${notSent} not sent, ${summary.rateLimited} rate-limited answers, ${summary.durationMs}ms${summary.cancelled ? ', cancelled' : ''}${stopped === undefined ? '' : `, stopped after ${stopped.after} systemic failures in a row (${stopped.stage}: ${stopped.reason})`}`);
-    const text =
-      stopped !== undefined
-        ? vscode.l10n.t('Bulk run stopped after {0} failures in a row that affect every user ({1}): {2} set, {3} failed, {4} not sent. Fix the cause (see Show Results), then run the same list again to resume.', stopped.after, stopped.reason, summary.ok, summary.failed, notSent)
-        : summary.cancelled
-          ? vscode.l10n.t('Bulk run cancelled: {0} set, {1} failed. Run the same list again to resume.', summary.ok, summary.failed)
-          : vscode.l10n.t('Bulk run done: {0} set, {1} failed, {2} skipped.', summary.ok, summary.failed, summary.skipped);
-    view.show(summary, items);
-    const result: BulkCommandResult = {
-      total: summary.total,
-      ok: summary.ok,
-      failed: summary.failed,
-      skipped: summary.skipped,
-      cancelled: summary.cancelled,
-      notSent,
-      ...(summary.superseded === undefined ? {} : { superseded: summary.superseded }),
-      ...(stopped === undefined ? {} : { stopped }),
-      results: summary.results,
+      // A production profile asks once per run, not per user (BadgeActions asks).
+      const summary = await actions.bulk(items, plan.valid.length, { concurrency, checkpoint, ...(options.confirmProduction === undefined ? {} : { confirmed: options.confirmProduction }) }, (run) =>
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Bulk badges'), cancellable: true }, (progress, token) => {
+          const controller = new AbortController();
+          const subscription = token.onCancellationRequested(() => controller.abort());
+          options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+          if (options.signal?.aborted === true) controller.abort();
+          let reported = 0;
+          let reportedAt = 0;
+          // Every report crosses to the workbench: at most ten a second (and the last one), so a
+          // 100,000-user run does not flood it.
+          const onProgress: NonNullable<BulkOptions['onProgress']> = (p) => {
+            const now = Date.now();
+            if (p.done < p.total && now - reportedAt < 100) return;
+            reportedAt = now;
+            const fraction = p.total === 0 ? 0 : (p.done / p.total) * 100;
+            progress.report({ message: vscode.l10n.t('{0}/{1} · {2} set · {3} failed · {4} skipped', p.done, p.total, p.ok, p.failed, p.skipped), increment: fraction - reported });
+            reported = fraction;
+          };
+          return run(controller.signal, onProgress).finally(() => subscription.dispose());
+        }),
+      );
+      // The checkpoint's last batch is on disk before the run is reported (a cancelled run resumes from it).
+      await checkpoint.flush();
+      if ('error' in summary) {
+        if (summary.error === 'cancelled') return { total: plan.total, ok: 0, failed: 0, skipped: 0, cancelled: true, msg: summary.msg, results: [] };
+        if (showErrors) void vscode.window.showErrorMessage(summary.msg);
+        return { total: plan.total, ok: 0, failed: 0, skipped: 0, error: summary.error, msg: summary.msg, results: [] };
+      }
+      const { stopped } = summary;
+      const notSent = summary.notSent ?? 0;
+      // A cancelled or stopped run keeps its checkpoint: the same list resumes.
+      if (!summary.cancelled && stopped === undefined) await checkpoint.clear();
+      log.info(`bulk: ${summary.total} items, ${summary.ok} set, ${summary.failed} failed, ${summary.skipped} skipped, ${notSent} not sent, ${summary.rateLimited} rate-limited answers, ${summary.durationMs}ms${summary.cancelled ? ', cancelled' : ''}${stopped === undefined ? '' : `, stopped after ${stopped.after} systemic failures in a row (${stopped.stage}: ${stopped.reason})`}`);
+      const text =
+        stopped !== undefined
+          ? vscode.l10n.t('Bulk run stopped after {0} failures in a row that affect every user ({1}): {2} set, {3} failed, {4} not sent. Fix the cause (see Show Results), then run the same list again to resume.', stopped.after, stopReason(stopped), summary.ok, summary.failed, notSent)
+          : summary.cancelled
+            ? vscode.l10n.t('Bulk run cancelled: {0} set, {1} failed. Run the same list again to resume.', summary.ok, summary.failed)
+            : vscode.l10n.t('Bulk run done: {0} set, {1} failed, {2} skipped.', summary.ok, summary.failed, summary.skipped);
+      const fullText = summary.superseded === undefined ? text : `${text} ${vscode.l10n.t('{0} not re-sent: a newer badge for the same user went out meanwhile.', summary.superseded)}`;
+      view.show(summary, items);
+      const result: BulkCommandResult = {
+        total: summary.total,
+        ok: summary.ok,
+        failed: summary.failed,
+        skipped: summary.skipped,
+        cancelled: summary.cancelled,
+        notSent,
+        ...(summary.superseded === undefined ? {} : { superseded: summary.superseded }),
+        ...(stopped === undefined ? {} : { stopped }),
+        results: summary.results,
+      };
+      if (options.silent === true) return result;
+      const show = vscode.l10n.t('Show Results');
+      const exportCsv = vscode.l10n.t('Export CSV…');
+      void (summary.failed > 0 || stopped !== undefined ? vscode.window.showWarningMessage(fullText, show, exportCsv) : vscode.window.showInformationMessage(fullText, show, exportCsv)).then((choice) => {
+        if (choice === show) return vscode.commands.executeCommand(`${BULK_RESULTS_VIEW_ID}.focus`);
+        if (choice === exportCsv) return view.exportCsv();
+        return undefined;
+      });
+      return result;
     };
-    if (options.silent === true) return result;
-    const show = vscode.l10n.t('Show Results');
-    const exportCsv = vscode.l10n.t('Export CSV…');
-    void (summary.failed > 0 || stopped !== undefined ? vscode.window.showWarningMessage(text, show, exportCsv) : vscode.window.showInformationMessage(text, show, exportCsv)).then((choice) => {
-      if (choice === show) return vscode.commands.executeCommand(`${BULK_RESULTS_VIEW_ID}.focus`);
-      if (choice === exportCsv) return view.exportCsv();
-      return undefined;
-    });
-    return result;
+    try {
+      return await send();
+    } finally {
+      // Finished, cancelled, stopped, declined or thrown: what is pending is on disk, and the list may run again.
+      await checkpoint.close();
+    }
   };
 
   const bulkSetBadges = (args?: unknown, second?: unknown): Promise<BulkCommandResult | undefined> => runBulk(args, second, false);

@@ -32,15 +32,19 @@ export class BucketedLru<T> {
   readonly #schema: v.GenericSchema<unknown, T>;
   readonly #options: BucketOptions & { cap: number };
   readonly #onEvict: ((bucket: string, key: string, value: T) => void) | undefined;
+  readonly #merge: ((ours: T, theirs: T) => T) | undefined;
+  readonly #mergeExtra: ((ours: unknown, theirs: unknown) => unknown) | undefined;
   readonly #maps = new Map<string, PersistedLru<T>>();
 
-  constructor(options: { store: KeyValueStore; log: StateLog; prefix: string; value: v.GenericSchema<unknown, T>; cap: number; policy?: FlushPolicy; onEvict?: (bucket: string, key: string, value: T) => void }) {
+  constructor(options: { store: KeyValueStore; log: StateLog; prefix: string; value: v.GenericSchema<unknown, T>; cap: number; policy?: FlushPolicy; onEvict?: (bucket: string, key: string, value: T) => void; merge?: (ours: T, theirs: T) => T; mergeExtra?: (ours: unknown, theirs: unknown) => unknown }) {
     this.#store = options.store;
     this.#log = options.log;
     this.#prefix = options.prefix;
     this.#schema = options.value;
     this.#options = { cap: options.cap, ...(options.policy === undefined ? {} : { policy: options.policy }) };
     this.#onEvict = options.onEvict;
+    this.#merge = options.merge;
+    this.#mergeExtra = options.mergeExtra;
   }
 
   of(bucket: string): PersistedLru<T> {
@@ -55,6 +59,8 @@ export class BucketedLru<T> {
         value: this.#schema,
         ...(this.#options.policy === undefined ? {} : { policy: this.#options.policy }),
         ...(onEvict === undefined ? {} : { onEvict: (key: string, value: T) => onEvict(bucket, key, value) }),
+        ...(this.#merge === undefined ? {} : { merge: this.#merge }),
+        ...(this.#mergeExtra === undefined ? {} : { mergeExtra: this.#mergeExtra }),
       });
       this.#maps.set(bucket, map);
     }

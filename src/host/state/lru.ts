@@ -30,6 +30,9 @@ export class PersistedLru<T> {
   readonly #cap: number;
   readonly #policy: FlushPolicy;
   readonly #onEvict: ((key: string, value: T) => void) | undefined;
+  readonly #schema: v.GenericSchema<unknown, T>;
+  readonly #merge: ((ours: T, theirs: T) => T) | undefined;
+  readonly #mergeExtra: ((ours: unknown, theirs: unknown) => unknown) | undefined;
   /** Stored beside the entries (`x`), written with them: the owner's own small value. */
   extra: unknown;
   readonly #entries = new Map<string, T>();
@@ -45,6 +48,13 @@ export class PersistedLru<T> {
     value: v.GenericSchema<unknown, T>;
     policy?: FlushPolicy;
     onEvict?: (key: string, value: T) => void;
+    /**
+     * Another window writes the same key (globalState is shared): before writing, what is stored
+     * is merged in, entries only the other window has are kept (as older than ours), and an entry
+     * both have is `merge(ours, theirs)`. Without it, ours wins.
+     */
+    merge?: (ours: T, theirs: T) => T;
+    mergeExtra?: (ours: unknown, theirs: unknown) => unknown;
   }) {
     this.#store = options.store;
     this.#log = options.log;
@@ -52,6 +62,9 @@ export class PersistedLru<T> {
     this.#cap = Math.max(1, Math.floor(options.cap));
     this.#policy = options.policy ?? DEFAULT_FLUSH;
     this.#onEvict = options.onEvict;
+    this.#schema = options.value;
+    this.#merge = options.merge;
+    this.#mergeExtra = options.mergeExtra;
     this.#load(options.value);
   }
 
@@ -124,6 +137,29 @@ export class PersistedLru<T> {
     return evicted;
   }
 
+  /** Folds in what another window stored since this one read it (see the `merge` option). */
+  #mergeStored(): void {
+    const merge = this.#merge;
+    if (merge === undefined) return;
+    const parsed = v.safeParse(storedSchema, this.#store.get(this.#key));
+    if (!parsed.success) return;
+    const theirsOnly: Array<[string, T]> = [];
+    for (const item of parsed.output.e) {
+      if (!Array.isArray(item) || item.length !== 2 || typeof item[0] !== 'string') continue;
+      const value = v.safeParse(this.#schema, item[1]);
+      if (!value.success) continue;
+      const ours = this.#entries.get(item[0]);
+      if (ours === undefined) theirsOnly.push([item[0], value.output]);
+      else this.#entries.set(item[0], merge(ours, value.output));
+    }
+    if (this.#mergeExtra !== undefined && parsed.output.x !== undefined) this.extra = this.#mergeExtra(this.extra, parsed.output.x);
+    if (theirsOnly.length === 0) return;
+    const ours = [...this.#entries];
+    this.#entries.clear();
+    for (const [key, value] of [...theirsOnly, ...ours]) this.#entries.set(key, value);
+    this.#evict();
+  }
+
   #snapshot(): { v: 1; e: Array<[string, T]>; x?: unknown } {
     return this.extra === undefined ? { v: 1, e: [...this.#entries] } : { v: 1, e: [...this.#entries], x: this.extra };
   }
@@ -145,6 +181,7 @@ export class PersistedLru<T> {
     // Chained, so the last snapshot is the one that stays; the snapshot is taken when the write runs.
     this.#writing = this.#writing.then(async () => {
       try {
+        if (this.#merge !== undefined) this.#mergeStored();
         await this.#store.update(this.#key, this.#snapshot());
       } catch (error) {
         this.#pending++;

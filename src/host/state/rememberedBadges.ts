@@ -36,6 +36,8 @@ export class RememberedBadgeStore {
       prefix: PREFIX,
       value: rememberedSchema as v.GenericSchema<unknown, RememberedBadge>,
       cap: options.cap ?? BADGES_PER_BUCKET,
+      // Two windows: what was set last wins.
+      merge: (ours, theirs) => (theirs.at > ours.at ? theirs : ours),
       ...(options.policy === undefined ? {} : { policy: options.policy }),
     });
   }

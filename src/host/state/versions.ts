@@ -13,6 +13,10 @@ export const VERSIONS_PER_BUCKET = 1_000;
 const DIGITS = /^\d{1,19}$/;
 const versionSchema = v.pipe(v.string(), v.regex(DIGITS));
 const newer = (a: string, b: string): boolean => BigInt(a) > BigInt(b);
+const floorOf = (extra: unknown): string | undefined => {
+  const floor = (extra as { floor?: unknown } | undefined)?.floor;
+  return typeof floor === 'string' && DIGITS.test(floor) ? floor : undefined;
+};
 
 /**
  * The last version per user, in one bounded map per API base and app (globalState stays small
@@ -38,14 +42,20 @@ export class VersionStates {
       cap: options.cap ?? VERSIONS_PER_BUCKET,
       ...(options.policy === undefined ? {} : { policy: options.policy }),
       onEvict: (bucket, _key, version) => this.#raiseFloor(bucket, version),
+      // Two windows: the newer version of a user wins, and the higher floor.
+      merge: (ours, theirs) => (newer(theirs, ours) ? theirs : ours),
+      mergeExtra: (ours, theirs) => {
+        const a = floorOf(ours);
+        const b = floorOf(theirs);
+        if (a === undefined) return b === undefined ? ours : { floor: b };
+        return b !== undefined && newer(b, a) ? { floor: b } : { floor: a };
+      },
     });
   }
 
   /** The bucket's floor: the newest evicted version, kept only while it may be ahead of the clock. */
   #floor(bucket: string): string | undefined {
-    const extra = this.#maps.of(bucket).extra as { floor?: unknown } | undefined;
-    const floor = extra?.floor;
-    return typeof floor === 'string' && DIGITS.test(floor) ? floor : undefined;
+    return floorOf(this.#maps.of(bucket).extra);
   }
 
   #raiseFloor(bucket: string, version: string): void {
@@ -69,10 +79,13 @@ export class VersionStates {
       get: (key) => {
         const known = map.get(inner(key));
         if (known !== undefined) return known;
+        // Not in the map: the newer of an older release's key and the floor while it is ahead of the clock.
         const legacy = this.#store.get(LEGACY_PREFIX + key);
-        if (typeof legacy === 'string' && DIGITS.test(legacy)) return legacy;
+        const old = typeof legacy === 'string' && DIGITS.test(legacy) ? legacy : undefined;
         const floor = this.#floor(bucket);
-        return floor !== undefined && newer(floor, String(this.#now())) ? floor : undefined;
+        const ahead = floor !== undefined && newer(floor, String(this.#now())) ? floor : undefined;
+        if (old === undefined) return ahead;
+        return ahead !== undefined && newer(ahead, old) ? ahead : old;
       },
       set: (key, version) => map.set(inner(key), version),
     };
