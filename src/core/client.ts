@@ -15,7 +15,7 @@ export interface AttemptEvent {
   method: 'POST';
   path: string;
   version: string;
-  outcome: Outcome;
+  readonly outcome: Outcome;
   durationMs: number;
 }
 
@@ -160,12 +160,17 @@ export class BadgeClient {
         unconfirmed = version;
       }
       if (this.#options.onAttempt !== undefined) {
+        // The scrubbed outcome is made only if the listener reads it (the host reads it only when debug lines are shown).
+        let scrubbed: Outcome | undefined;
         this.#options.onAttempt({
           attempt: attempts,
           method: 'POST',
           path: BADGE_PATH,
           version,
-          outcome: tokens.redactOutcome(outcome),
+          get outcome(): Outcome {
+            scrubbed ??= tokens.redactOutcome(outcome);
+            return scrubbed;
+          },
           durationMs: this.#now() - attemptStarted,
         });
       }

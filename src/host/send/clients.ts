@@ -174,7 +174,10 @@ export class ClientCache implements ClientSource, vscode.Disposable {
       versions: new VersionClock(this.#versions.storeFor({ baseUrl: base.baseUrl, appId })),
       appId,
       retry: { maxAttempts: settings.maxRetries },
-      onAttempt: (event) => this.#log.debug(formatAttemptLine(event)),
+      // Formatted (and scrubbed) only when the log shows debug lines: most sends never pay for it.
+      onAttempt: (event) => {
+        if (this.#log.logLevel !== vscode.LogLevel.Off && this.#log.logLevel <= vscode.LogLevel.Debug) this.#log.debug(formatAttemptLine(event));
+      },
     });
     const built: ProfileClient = { profileId: profile.id, baseUrl: base.baseUrl, origin: originOf(base.baseUrl), credentials, appId, transport, tokens, client };
     if (stored.origin !== undefined) built.boundOrigin = stored.origin;
