@@ -1,7 +1,7 @@
-// `npm run bench`: both parts against the local Feishu-like server, run in its own process.
-//   node test/bench/bench.ts            per-call part, then bulk part
+// `npm run bench`: every part against the local Feishu-like server, run in its own process.
+//   node test/bench/bench.ts            per-call part, then bulk, then scaling
 //   node test/bench/bench.ts per-call   per-call cost of the core against bare fetch, ky and the SDK (perCall.ts)
-//   node test/bench/bench.ts bulk       1,000 users under a 50 requests/s limit: runBulk against the SDK used naively (bulk.ts)
+//   node test/bench/bench.ts bulk       1,000 and 200 users at 50 requests/s, limit headers on every answer and only on the 429; the SDK used naively (bulk.ts)
 //   node test/bench/bench.ts scaling    1,000 / 10,000 / 100,000 users through the host's send pipeline and state (scaling.ts)
 import { runBulkBench } from './bulk.ts';
 import { runScalingBench } from './scaling.ts';

@@ -144,7 +144,7 @@ describe('bulk runs against the local Feishu-like server', () => {
     const pacer = new RatePacer({ concurrency: 10, now: () => now });
     const success = { kind: 'success', httpStatus: 200, code: 0, msg: 'ok', response: {}, rateLimitLimit: 50 } as const;
     assert.equal(await pacer.acquire(), true); // the probe
-    pacer.release(success); // learns 50/s: 47.5/s paced, slots ~21 ms apart, 2 slots of headroom
+    pacer.release(success); // learns 50/s: 49/s paced, slots ~20.4 ms apart, one request of headroom per window
     const immediate = async (): Promise<boolean> => Promise.race([pacer.acquire().then(() => true), new Promise<boolean>((resolve) => setImmediate(() => resolve(false)))]);
     assert.equal(await immediate(), true);
     now += 200; // the process stalled for ~9 slots
