@@ -103,7 +103,7 @@ describe('bulk badges in the extension host', function () {
     }
   });
 
-  it('resume is keyed by profile and app: a list cancelled on one profile is sent in full by another app on the same API base', async () => {
+  it('resume is keyed by profile and app: a list cancelled on one profile is sent in full by another app on the same API base, and still resumes on the first', async () => {
     const added = await vscode.commands.executeCommand<{ ok: boolean; id?: string }>('feishuBadge.addProfile', { name: 'Bulk second', domain: 'custom', customBaseUrl: server.url });
     assert.equal(added.ok, true);
     // Adding a profile makes it the active one: the list starts on the first profile.
@@ -127,8 +127,9 @@ describe('bulk badges in the extension host', function () {
       assert.equal((await vscode.commands.executeCommand<{ ok: boolean }>('feishuBadge.switchProfile', { id: 'default' })).ok, true);
       server.clearRequests();
       const resumed = await bulk({ items, concurrency: 4 });
-      assert.equal(resumed.skipped, 0, 'the other profile\'s finished run replaced the first checkpoint');
-      assert.equal(resumed.ok, 30);
+      // Each run has its own checkpoint: the other profile's finished run did not touch this one.
+      assert.deepEqual([resumed.skipped, resumed.ok], [first.ok, 30 - first.ok]);
+      assert.equal(sentUsers(server).length, 30 - first.ok, 'nobody twice');
     } finally {
       server.setBadgeLatency(0);
       await vscode.commands.executeCommand('feishuBadge.switchProfile', { id: 'default' });
