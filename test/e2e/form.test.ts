@@ -169,6 +169,8 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
         (error: unknown) => (tries >= 8 ? Promise.reject(error) : false),
       );
       if (filled && (await input.inputValue()) === theme) break;
+      // The picker may never have opened (the palette took the keystrokes, or closed): open it again.
+      if (!filled && !(await input.isVisible())) await palette('Preferences: Color Theme');
       await page.waitForTimeout(300);
     }
     await pick(theme);
