@@ -1,4 +1,5 @@
 /// <reference types="mocha" />
+// Named to run last among the integration suites: its 22,000-user runs load the extension host.
 // Bulk runs at tenant scale in the real extension host (issue 11 §1), through the command itself:
 // 1,000 users under a 50 requests/s limit, and 2,000 against 20,000 users without one. The
 // figures are printed (`[bench]` lines) and quoted in docs/benchmarks.md; the bounds are the
