@@ -1,6 +1,6 @@
 import ky, { isTimeoutError } from 'ky';
 import { readRateLimitHeaders } from './retry.ts';
-import type { NetworkReason, Outcome } from './types.ts';
+import type { ExchangedHeaders, NetworkReason, Outcome } from './types.ts';
 
 export interface PostOptions {
   query?: Record<string, string>;
@@ -98,7 +98,25 @@ function cleanLogId(value: unknown): string | undefined {
   return typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
 }
 
+const EXCHANGED = ['x-tt-logid', 'x-ogw-ratelimit-limit', 'x-ogw-ratelimit-reset'] as const;
+
+/** The headers worth showing beside the body, as sent (printable, at most 128 characters each); undefined when none came. */
+function exchangedHeaders(headers: Headers): ExchangedHeaders | undefined {
+  let out: ExchangedHeaders | undefined;
+  for (const name of EXCHANGED) {
+    const value = headers.get(name);
+    if (value !== null && /^[\x20-\x7e]{1,128}$/.test(value)) (out ??= {})[name] = value;
+  }
+  return out;
+}
+
 function interpret(status: number, headers: Headers, text: string, requestUrl: string): Outcome {
+  const exchanged = exchangedHeaders(headers);
+  const outcome = interpretBody(status, headers, text, requestUrl);
+  return exchanged === undefined || outcome.kind === 'network' || outcome.kind === 'cancelled' ? outcome : { ...outcome, headers: exchanged };
+}
+
+function interpretBody(status: number, headers: Headers, text: string, requestUrl: string): Outcome {
   if (status >= 300 && status < 400) {
     // Never followed (fetch runs with redirect: 'manual'): a token request re-sent to `Location`
     // would hand the App Secret to another origin. The body of a redirect is not shown.

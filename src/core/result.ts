@@ -1,7 +1,7 @@
 import type { Guidance } from './guidance/guidance.ts';
 import type { AttemptEvent } from './client.ts';
 import type { ValidationIssue } from './schema.ts';
-import type { BadgeResult, Outcome, RetryRecord } from './types.ts';
+import type { BadgeResult, ExchangedHeaders, Outcome, RetryRecord } from './types.ts';
 
 /** The `error` kinds a command result can carry, one per way it can fail. */
 export type CommandErrorKind =
@@ -48,6 +48,8 @@ export interface BadgeCommandResult {
   guidance?: Guidance;
   /** The parsed response body of the badge call (never of the token call). */
   response?: unknown;
+  /** The response headers that matter (log ID, rate limit), as the server sent them. */
+  headers?: ExchangedHeaders;
 }
 
 /** The result fields that describe a failed exchange (also used for connection checks). */
@@ -61,9 +63,16 @@ export function outcomeFields(outcome: Exclude<Outcome, { kind: 'success' }>): P
         msg: outcome.msg,
         response: outcome.response,
         ...(outcome.logId === undefined ? {} : { logId: outcome.logId }),
+        ...(outcome.headers === undefined ? {} : { headers: outcome.headers }),
       };
     case 'invalid-response':
-      return { error: 'invalid-response', httpStatus: outcome.httpStatus, msg: outcome.snippet, ...(outcome.logId === undefined ? {} : { logId: outcome.logId }) };
+      return {
+        error: 'invalid-response',
+        httpStatus: outcome.httpStatus,
+        msg: outcome.snippet,
+        ...(outcome.logId === undefined ? {} : { logId: outcome.logId }),
+        ...(outcome.headers === undefined ? {} : { headers: outcome.headers }),
+      };
     case 'network':
       return { error: outcome.reason === 'timeout' ? 'timeout' : outcome.reason === 'not-sent' ? 'not-sent' : 'network', msg: outcome.detail };
     case 'cancelled':
@@ -82,7 +91,15 @@ export function toCommandResult(result: BadgeResult): BadgeCommandResult {
     base.retries = result.retries;
   }
   if (result.kind === 'success') {
-    return { ...base, httpStatus: result.httpStatus, code: 0, msg: result.msg, response: result.response, ...(result.logId === undefined ? {} : { logId: result.logId }) };
+    return {
+      ...base,
+      httpStatus: result.httpStatus,
+      code: 0,
+      msg: result.msg,
+      response: result.response,
+      ...(result.logId === undefined ? {} : { logId: result.logId }),
+      ...(result.headers === undefined ? {} : { headers: result.headers }),
+    };
   }
   if (result.kind === 'token-error') {
     // The badge call was never made: report the token endpoint's answer, marked as such.
@@ -128,13 +145,21 @@ export function logField(value: string, maxLength = 300): string {
   return escaped.length > maxLength ? `${escaped.slice(0, maxLength - 1)}…` : escaped;
 }
 
+/** The rate-limit headers as sent, when they came (the log records what was exchanged). */
+const rateOf = (outcome: Outcome): string => {
+  const headers = 'headers' in outcome ? outcome.headers : undefined;
+  const limit = headers?.['x-ogw-ratelimit-limit'];
+  const reset = headers?.['x-ogw-ratelimit-reset'];
+  return `${limit === undefined ? '' : ` ratelimit-limit=${logField(limit)}`}${reset === undefined ? '' : ` ratelimit-reset=${logField(reset)}`}`;
+};
+
 const logIdOf = (outcome: Outcome): string => ('logId' in outcome && outcome.logId !== undefined ? logField(outcome.logId) : '-');
 
 /** One log line per request: method, path, status, code, log ID, attempts, duration. Never a token. */
 export function formatResultLine(method: string, path: string, result: BadgeResult): string {
   const outcome: Outcome = result.kind === 'token-error' || result.kind === 'superseded' ? result.cause : result;
   const prefix = result.kind === 'token-error' ? 'token-error ' : result.kind === 'superseded' ? `superseded by=${logField(result.newerVersion)} ` : '';
-  return `${method} ${path} ${prefix}${outcomeSummary(outcome)} logId=${logIdOf(outcome)} attempts=${result.attempts} ${Math.round(result.durationMs)}ms user=${logField(result.request.body.user_id)} version=${logField(result.version)}`;
+  return `${method} ${path} ${prefix}${outcomeSummary(outcome)} logId=${logIdOf(outcome)}${rateOf(outcome)} attempts=${result.attempts} ${Math.round(result.durationMs)}ms user=${logField(result.request.body.user_id)} version=${logField(result.version)}`;
 }
 
 /** A debug line per HTTP attempt. */

@@ -191,12 +191,14 @@ export class TokenManager {
       case 'api-error': {
         const out = { ...outcome, msg: r.text(outcome.msg), response: r.deep(outcome.response) };
         if (outcome.logId !== undefined) out.logId = r.text(outcome.logId);
+        if (outcome.headers !== undefined) out.headers = r.deep(outcome.headers);
         return out;
       }
       case 'invalid-response': {
         const out = { ...outcome, snippet: r.text(outcome.snippet).slice(0, 200) };
         if (outcome.logId !== undefined) out.logId = r.text(outcome.logId);
         if (outcome.contentType !== undefined) out.contentType = r.text(outcome.contentType);
+        if (outcome.headers !== undefined) out.headers = r.deep(outcome.headers);
         return out;
       }
       case 'network':

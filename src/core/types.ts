@@ -51,6 +51,16 @@ export interface RetryRecord {
   newVersion?: string;
 }
 
+/**
+ * The response headers that matter, as the server sent them (each a plain printable value of at
+ * most 128 characters, or left out): the log ID to quote to Feishu support, and the rate limit.
+ */
+export interface ExchangedHeaders {
+  'x-tt-logid'?: string;
+  'x-ogw-ratelimit-limit'?: string;
+  'x-ogw-ratelimit-reset'?: string;
+}
+
 /** What one HTTP exchange came to. Expected failures are values, never exceptions. */
 export type Outcome =
   | {
@@ -63,6 +73,7 @@ export type Outcome =
       response: unknown;
       /** Requests allowed per rate-limit window, from `x-ogw-ratelimit-limit`, when sent. */
       rateLimitLimit?: number;
+      headers?: ExchangedHeaders;
     }
   | {
       kind: 'api-error';
@@ -74,6 +85,7 @@ export type Outcome =
       /** Seconds until the rate-limit window resets, from `x-ogw-ratelimit-reset`. */
       rateLimitResetSeconds?: number;
       rateLimitLimit?: number;
+      headers?: ExchangedHeaders;
     }
   | {
       kind: 'network';
@@ -95,6 +107,7 @@ export type Outcome =
        * The origin of `Location` (scheme, host, port: never its path or query), or `unknown`.
        */
       redirectOrigin?: string;
+      headers?: ExchangedHeaders;
     }
   | { kind: 'cancelled' };
 

@@ -148,6 +148,13 @@ const resultSchema = v.object({
   issues: maybe(listOf(issueSchema)),
   retries: maybe(listOf(retrySchema)),
   guidance: maybe(guidanceSchema),
+  headers: maybe(
+    v.object({
+      'x-tt-logid': maybe(v.pipe(v.string(), v.maxLength(128))),
+      'x-ogw-ratelimit-limit': maybe(v.pipe(v.string(), v.maxLength(128))),
+      'x-ogw-ratelimit-reset': maybe(v.pipe(v.string(), v.maxLength(128))),
+    }),
+  ),
 } satisfies FieldsOf<Omit<BadgeCommandResult, 'response'>>);
 
 export const formResultSchema = v.object({

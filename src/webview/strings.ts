@@ -126,6 +126,7 @@ const table = {
   'result.attempts': { en: 'Attempts', 'zh-cn': '尝试次数' },
   'result.version': { en: 'Version', 'zh-cn': '版本号' },
   'result.logId': { en: 'Log ID', 'zh-cn': '日志 ID' },
+  'result.headers': { en: 'Response headers', 'zh-cn': '响应头' },
   'result.retries': { en: 'Retries', 'zh-cn': '重试' },
   'result.retry': { en: 'Attempt {attempt}: {reason}{status}; waited {delay} ms', 'zh-cn': '第 {attempt} 次尝试：{reason}{status}；等待 {delay} 毫秒' },
   'result.retryStatus': { en: ' (HTTP {httpStatus}, code {code})', 'zh-cn': '（HTTP {httpStatus}，错误码 {code}）' },

@@ -38,6 +38,23 @@ describe('result', () => {
     assert.match(await form.text('#result'), /Nothing sent yet/);
   });
 
+  test('the response headers that matter are shown beside the body, one per line, as text', async () => {
+    await shown(
+      result('r-headers', {
+        ok: false,
+        error: 'api',
+        attempts: 1,
+        httpStatus: 429,
+        code: 99991400,
+        msg: 'request trigger frequency limit',
+        logId: 'LOG-429',
+        headers: { 'x-tt-logid': 'LOG-429', 'x-ogw-ratelimit-limit': '50', 'x-ogw-ratelimit-reset': '<b>1</b>' },
+      }),
+    );
+    assert.equal((await facts(form))['Response headers'], 'x-tt-logid: LOG-429\nx-ogw-ratelimit-limit: 50\nx-ogw-ratelimit-reset: <b>1</b>');
+    assert.equal(await form.page.locator('#result dl.facts b').count(), 0, 'a header value is text, never markup');
+  });
+
   test('success: status, code 0, duration, attempts, retries and the log ID with a copy button', async () => {
     await shown(success('r-1'));
     assert.match(await form.text('#result-head'), /Badge set/);

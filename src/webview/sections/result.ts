@@ -69,6 +69,11 @@ function renderResult(
     copy?.addEventListener('click', () => actions.copyLogId(logId));
     fact(facts, t('result.logId', locale), el('code', { class: 'log-id' }, logId), copy);
   }
+  // The response headers that matter, as the server sent them: what was exchanged, beside the body.
+  const headers = result.headers === undefined ? [] : Object.entries(result.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  if (headers.length > 0) {
+    fact(facts, t('result.headers', locale), el('code', { class: 'headers' }, headers.map(([name, value]) => `${name}: ${value}`).join('\n')));
+  }
   if (facts.childElementCount > 0) parts.push(facts);
 
   if (result.retries !== undefined && result.retries.length > 0) {
