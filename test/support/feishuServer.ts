@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { isMainModule } from './isMain.ts';
 import { parseArgs } from 'node:util';
 
@@ -13,6 +13,32 @@ export interface AppConfig {
   appId: string;
   appSecret: string;
   disabled?: boolean;
+  /** Scopes granted to the app; every scope when not given. A contact call without its scope answers 99991672 naming it. */
+  scopes?: string[];
+}
+
+/** A person in the tenant's directory (issue 10): found by email or mobile; open_ids are per app. */
+export interface Person {
+  /** The tenant's user_id. */
+  userId: string;
+  email?: string;
+  /** With country code, e.g. `+8613800000000`. */
+  mobile?: string;
+  name?: string;
+  status?: { is_frozen?: boolean; is_resigned?: boolean; is_activated?: boolean; is_exited?: boolean; is_unjoin?: boolean };
+}
+
+export const CONTACT_ID_SCOPE = 'contact:user.id:readonly';
+export const BATCH_GET_ID_PATH = '/open-apis/contact/v3/users/batch_get_id';
+
+/** The open_id of a person for an app: the same person has another open_id in each app, as on Feishu. */
+export function openIdFor(appId: string, userId: string): string {
+  return `ou_${createHash('sha256').update(`${appId}\n${userId}`).digest('hex').slice(0, 32)}`;
+}
+
+/** The union_id of a person: the same for every app of one developer (here: of the server). */
+export function unionIdFor(userId: string): string {
+  return `on_${createHash('sha256').update(`union\n${userId}`).digest('hex').slice(0, 32)}`;
 }
 
 /**
@@ -95,6 +121,8 @@ export interface FeishuServer {
   /** Faults still queued (not yet consumed). */
   pendingFaults(): number;
   setUserStatus(userId: string, status: UserStatus): void;
+  /** Adds a person to the directory the contact endpoints answer from (kept until reset()). */
+  addPerson(person: Person): void;
   setRateLimit(limit: RateLimit | undefined): void;
   setBadgeLatency(ms: number): void;
   setTokenExpireSeconds(s: number): void;
@@ -590,6 +618,49 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
     }
   };
 
+  const people: Person[] = [];
+  /** The app a tenant token belongs to, or the error reply (as the badge endpoint checks it). */
+  const tokenApp = (headers: Record<string, string>, logId: string, now: number): { appId: string } | { reply: Reply } => {
+    const authorization = headers['authorization'];
+    if (authorization === undefined || !authorization.startsWith('Bearer ')) return { reply: errorReply(400, 99991661, logId) };
+    const token = authorization.slice('Bearer '.length).trim();
+    if (!(token.startsWith('t-') && token.length > 2) && !JWT_SHAPE.test(token)) return { reply: errorReply(400, 99991671, logId) };
+    const entry = tokens.get(token);
+    if (entry === undefined || entry.revoked || now >= entry.expiresAt) return { reply: errorReply(400, 99991663, logId) };
+    return { appId: entry.appId };
+  };
+  const idOf = (person: Person, type: string, appId: string): string => (type === 'user_id' ? person.userId : type === 'union_id' ? unionIdFor(person.userId) : openIdFor(appId, person.userId));
+  /** Mainland numbers may be given without +86; others need their +CC. */
+  const sameMobile = (given: string, stored: string | undefined): boolean => stored !== undefined && (given === stored || `+86${given}` === stored);
+  const statusOf = (person: Person): Record<string, boolean> => ({ is_frozen: false, is_resigned: false, is_activated: true, is_exited: false, is_unjoin: false, ...person.status });
+  const handleBatchGetId = (query: Record<string, string>, headers: Record<string, string>, body: unknown, logId: string, now: number): Reply => {
+    const auth = tokenApp(headers, logId, now);
+    if ('reply' in auth) return auth.reply;
+    const app = apps.get(auth.appId);
+    if (app?.scopes !== undefined && !app.scopes.includes(CONTACT_ID_SCOPE)) {
+      return errorReply(400, 99991672, logId, `Access denied. One of the following scopes is required: [${CONTACT_ID_SCOPE}, contact:user.employee_id:readonly].`);
+    }
+    const type = query['user_id_type'] ?? 'open_id';
+    const data = (typeof body === 'object' && body !== null ? body : {}) as { emails?: unknown; mobiles?: unknown; include_resigned?: unknown };
+    const list = (value: unknown): string[] | undefined => (value === undefined ? [] : Array.isArray(value) && value.length <= 50 && value.every((item) => typeof item === 'string') ? (value as string[]) : undefined);
+    const emails = list(data.emails);
+    const mobiles = list(data.mobiles);
+    if (!['open_id', 'union_id', 'user_id'].includes(type) || emails === undefined || mobiles === undefined) return errorReply(400, 99992402, logId, 'field validation failed');
+    const includeResigned = data.include_resigned === true;
+    const visible = (person: Person | undefined): Person | undefined => (person === undefined || (person.status?.is_resigned === true && !includeResigned) ? undefined : person);
+    const userList = [
+      ...emails.map((email) => {
+        const person = visible(people.find((p) => p.email !== undefined && p.email.toLowerCase() === email.toLowerCase()));
+        return person === undefined ? { email } : { user_id: idOf(person, type, auth.appId), email, status: statusOf(person) };
+      }),
+      ...mobiles.map((mobile) => {
+        const person = visible(people.find((p) => sameMobile(mobile, p.mobile)));
+        return person === undefined ? { mobile } : { user_id: idOf(person, type, auth.appId), mobile, status: statusOf(person) };
+      }),
+    ];
+    return { status: 200, code: 0, contentType: JSON_TYPE, body: JSON.stringify({ code: 0, msg: 'success', data: { user_list: userList } }) };
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const now = Date.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -628,6 +699,8 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
       reply = handleToken(record.body, record.logId, handledAt);
     } else if (route === 'badge' && record.method === 'POST') {
       reply = await handleBadge(query, record.headers, record.body, record.logId, handledAt);
+    } else if (url.pathname === BATCH_GET_ID_PATH && record.method === 'POST') {
+      reply = handleBatchGetId(query, record.headers, record.body, record.logId, handledAt);
     } else {
       reply = errorReply(404, 404, record.logId, 'page not found');
     }
@@ -692,6 +765,9 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
       requireNonNegative('tokenExpireSeconds', s);
       tokenExpireSeconds = s;
     },
+    addPerson(person) {
+      people.push({ ...person });
+    },
     setAppDisabled(appId, disabled) {
       const app = apps.get(appId);
       if (!app) throw new Error(`unknown app ${appId}`);
@@ -730,6 +806,7 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
     reset() {
       api.clearRequests();
       faults.length = 0;
+      people.length = 0;
       tokens.clear();
       currentTokenOfApp.clear();
       issued.length = 0;
