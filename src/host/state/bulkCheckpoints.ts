@@ -49,6 +49,8 @@ export class BulkCheckpointStore {
   bytesWritten = 0;
   /** Runs open in this window, by run id: a second run of the same list waits its turn; the extension flushes them when it stops. */
   readonly #open = new Map<string, OpenCheckpoint>();
+  /** Runs being opened (reading their file): counted as open, so two quick starts of one list cannot both begin. */
+  readonly #opening = new Set<string>();
 
   constructor(dir: string, log: StateLog, options: { legacy?: KeyValueStore; policy?: FlushPolicy } = {}) {
     this.#dir = dir;
@@ -67,7 +69,7 @@ export class BulkCheckpointStore {
 
   /** Whether a run of this list is open in this window now. */
   isOpen(runId: string): boolean {
-    return this.#open.has(runId);
+    return this.#open.has(runId) || this.#opening.has(runId);
   }
 
   /** Writes what every open run has pending (the extension stops, the window reloads). */
@@ -134,8 +136,14 @@ export class BulkCheckpointStore {
    */
   async open(runId: string): Promise<OpenCheckpoint> {
     const file = this.#file(runId);
-    await this.#prune(file);
-    const read = await this.#read(file, runId);
+    this.#opening.add(runId);
+    let read: { done: Set<string>; endsWithNewline: boolean; exists: boolean };
+    try {
+      await this.#prune(file);
+      read = await this.#read(file, runId);
+    } finally {
+      this.#opening.delete(runId);
+    }
     const { done } = read;
     let pending: string[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
