@@ -133,7 +133,8 @@ describe('bulk badges in the extension host', function () {
     } finally {
       server.setBadgeLatency(0);
       await vscode.commands.executeCommand('feishuBadge.switchProfile', { id: 'default' });
-      if (added.id !== undefined) await vscode.commands.executeCommand('feishuBadge.removeProfile', { id: added.id });
+      const removed = await vscode.commands.executeCommand<{ ok: boolean } | undefined>('feishuBadge.removeProfile', { id: added.id });
+      assert.equal(removed?.ok, true, `the test's profile is removed: ${JSON.stringify(removed)}`);
     }
   });
 });
