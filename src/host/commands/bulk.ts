@@ -171,7 +171,7 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
     const checkpoint = await ctx.checkpoints.open(runId);
     // Only this list's users count (the checkpoint is this list's, but a file may hold anything).
     const resumable = plan.valid.filter((entry) => checkpoint.isDone(checkpointKey(entry.index, entry.badge))).length;
-    const send = async (): Promise<BulkCommandResult | undefined> => {
+    const runWithCheckpoint = async (): Promise<BulkCommandResult | undefined> => {
       if (interactive) {
         const send = vscode.l10n.t('Send {0}', plan.valid.length - resumable);
         const detail = [
@@ -250,7 +250,7 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
       return result;
     };
     try {
-      return await send();
+      return await runWithCheckpoint();
     } finally {
       // Finished, cancelled, stopped, declined or thrown: what is pending is on disk, and the list may run again.
       await checkpoint.close();
