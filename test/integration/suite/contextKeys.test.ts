@@ -94,7 +94,13 @@ describe('context keys', function () {
     assert.equal((await run<BadgeCommandResult>('feishuBadge.setBadge', { user_id: USER, pc: { web_app: 6 } }, SILENT)).ok, true);
     assert.equal((await run<BadgeCommandResult>('feishuBadge.clearBadge', { user_id: USER }, SILENT)).ok, true);
     assert.equal(key('canUndo'), true);
-    // Context keys follow profile changes asynchronously (an earlier suite may have just removed one).
+    // Profiles another suite left behind are removed first (and named, to find who left them).
+    const stored = api.globalStateForTests?.get<{ profiles?: Array<{ id?: unknown; name?: unknown }> }>('feishuBadge.profiles');
+    for (const profile of stored?.profiles ?? []) {
+      if (typeof profile.id !== 'string' || profile.id === 'default') continue;
+      console.log(`[contextKeys] removing a profile left by an earlier suite: ${String(profile.name)} (${profile.id})`);
+      await run('feishuBadge.removeProfile', { id: profile.id });
+    }
     await waitFor(() => key('hasProfiles') === false, 'only Default: nothing to remove');
 
     const other = await run<ProfileResult>('feishuBadge.addProfile', { name: 'Undo other', domain: 'custom', customBaseUrl: server.url });
