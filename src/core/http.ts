@@ -3,7 +3,8 @@ import { readRateLimitHeaders } from './retry.ts';
 import type { ExchangedHeaders, NetworkReason, Outcome } from './types.ts';
 
 export interface PostOptions {
-  query?: Record<string, string>;
+  /** A list value repeats its key (`user_ids=a&user_ids=b`). */
+  query?: Record<string, string | readonly string[]>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -12,6 +13,8 @@ export interface PostOptions {
 export interface Transport {
   readonly baseUrl: string;
   post(path: string, json: unknown, options?: PostOptions): Promise<Outcome>;
+  /** A GET with the same handling (timeouts, size cap, redirects never followed, outcomes). */
+  get(path: string, options?: PostOptions): Promise<Outcome>;
 }
 
 export interface TransportOptions {
@@ -311,11 +314,16 @@ async function readCapped(response: Response, signal: AbortSignal): Promise<stri
 
 // Every badge call carries one of three query strings: build each once.
 const queryCache = new Map<string, string>();
-function queryString(query: Record<string, string>): string {
+function queryString(query: Record<string, string | readonly string[]>): string {
   const key = JSON.stringify(query);
   let text = queryCache.get(key);
   if (text === undefined) {
-    text = `?${new URLSearchParams(query).toString()}`;
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (typeof value === 'string') params.append(name, value);
+      else for (const item of value) params.append(name, item);
+    }
+    text = `?${params.toString()}`;
     if (queryCache.size < 64) queryCache.set(key, text);
   }
   return text;
@@ -329,10 +337,11 @@ export function createTransport(options: TransportOptions): Transport {
   const deadlines = new Deadlines(options.timeoutMs);
   const base = options.baseUrl;
 
-  const exchange = async (url: string, headers: Record<string, string>, body: string, controller: AbortController): Promise<Outcome> => {
+  const exchange = async (method: 'POST' | 'GET', url: string, headers: Record<string, string>, body: string | undefined, controller: AbortController): Promise<Outcome> => {
     const { signal } = controller;
     try {
-      const response = await client.post(url, {
+      const response = await client(url, {
+        method,
         headers,
         // ky builds the request and normalises errors; the body string goes straight to fetch,
         // because a body inside a Request becomes a web stream, which costs more than ky itself.
@@ -340,7 +349,7 @@ export function createTransport(options: TransportOptions): Transport {
         // The signal is this attempt's own (aborted on timeout, cancel or an oversized body): a
         // plain AbortController costs fetch ~2 µs, where a timer or AbortSignal.timeout per
         // request cost ~20–50 µs (docs/benchmarks.md).
-        fetch: (input) => fetchImpl((input as Request).url, { method: 'POST', headers, body, redirect: 'manual', signal }),
+        fetch: (input) => fetchImpl((input as Request).url, { method, headers, ...(body === undefined ? {} : { body }), redirect: 'manual', signal }),
       });
       const text = await readCapped(response, signal);
       if (text === undefined) {
@@ -367,25 +376,29 @@ export function createTransport(options: TransportOptions): Transport {
     }
   };
 
+  const request = (method: 'POST' | 'GET', path: string, json: unknown, requestOptions: PostOptions): Promise<Outcome> => {
+    const { signal } = requestOptions;
+    if (signal?.aborted === true) {
+      return Promise.resolve({ kind: 'cancelled' });
+    }
+    const query = requestOptions.query === undefined ? '' : queryString(requestOptions.query);
+    const headers = method === 'POST' ? { 'content-type': 'application/json; charset=utf-8', ...requestOptions.headers } : { ...requestOptions.headers };
+    for (const value of Object.values(headers)) {
+      // Checked here rather than left to fetch, whose error message would quote the value.
+      if (!HEADER_VALUE.test(value)) {
+        return Promise.resolve({ kind: 'network', reason: 'not-sent', detail: 'a header value has characters HTTP does not allow' });
+      }
+    }
+    // One controller per attempt, aborted from the shared deadline sweep or the caller's signal.
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    const body = method === 'POST' ? JSON.stringify(json) : undefined;
+    return settleFirst(exchange(method, `${base}${path}${query}`, headers, body, controller), options.timeoutMs, deadlines, signal, abort);
+  };
+
   return {
     baseUrl: base,
-    post(path, json, postOptions = {}) {
-      const { signal } = postOptions;
-      if (signal?.aborted === true) {
-        return Promise.resolve({ kind: 'cancelled' });
-      }
-      const query = postOptions.query === undefined ? '' : queryString(postOptions.query);
-      const headers = { 'content-type': 'application/json; charset=utf-8', ...postOptions.headers };
-      for (const value of Object.values(headers)) {
-        // Checked here rather than left to fetch, whose error message would quote the value.
-        if (!HEADER_VALUE.test(value)) {
-          return Promise.resolve({ kind: 'network', reason: 'not-sent', detail: 'a header value has characters HTTP does not allow' });
-        }
-      }
-      // One controller per attempt, aborted from the shared deadline sweep or the caller's signal.
-      const controller = new AbortController();
-      const abort = (): void => controller.abort();
-      return settleFirst(exchange(`${base}${path}${query}`, headers, JSON.stringify(json), controller), options.timeoutMs, deadlines, signal, abort);
-    },
+    post: (path, json, postOptions = {}) => request('POST', path, json, postOptions),
+    get: (path, getOptions = {}) => request('GET', path, undefined, getOptions),
   };
 }

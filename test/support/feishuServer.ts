@@ -15,6 +15,34 @@ export interface AppConfig {
   disabled?: boolean;
   /** Scopes granted to the app; every scope when not given. A contact call without its scope answers 99991672 naming it. */
   scopes?: string[];
+  /** applications/me `status`: 0 stopped, 1 enabled (default), 2 not enabled. */
+  status?: 0 | 1 | 2;
+  /** applications/me `online_version_id`; default a fixed `oav_` ID, `''` for an app never released. */
+  onlineVersionId?: string;
+  /** The app's default ability on each client (default `web_app` on both). */
+  pcAbility?: AppAbility;
+  mobileAbility?: AppAbility;
+  /** The departments (department_id) the app's contact range covers, or `all` (default). */
+  contactRange?: 'all' | string[];
+  /**
+   * Who may use the app, by the tenant's user_id: `visibleTo` `all` (default) or a list (the white
+   * list), `hiddenFrom` (the black list, which wins), `paid` (the paid list). A person the app is
+   * not visible to gets 213007 from the badge call.
+   */
+  visibleTo?: 'all' | string[];
+  hiddenFrom?: string[];
+  paid?: string[];
+}
+
+export type AppAbility = 'web_app' | 'gadget' | 'bot';
+
+/** A department of the tenant (issue 10): `parentId` `0` is the root. */
+export interface Department {
+  departmentId: string;
+  /** Default: `od_` + a hash of departmentId. */
+  openDepartmentId?: string;
+  parentId: string;
+  name?: string;
 }
 
 /** A person in the tenant's directory (issue 10): found by email or mobile; open_ids are per app. */
@@ -25,11 +53,30 @@ export interface Person {
   /** With country code, e.g. `+8613800000000`. */
   mobile?: string;
   name?: string;
+  /** The department_ids the person belongs to directly (default: the root, `0`). */
+  departments?: string[];
   status?: { is_frozen?: boolean; is_resigned?: boolean; is_activated?: boolean; is_exited?: boolean; is_unjoin?: boolean };
 }
 
 export const CONTACT_ID_SCOPE = 'contact:user.id:readonly';
 export const BATCH_GET_ID_PATH = '/open-apis/contact/v3/users/batch_get_id';
+export const FIND_BY_DEPARTMENT_PATH = '/open-apis/contact/v3/users/find_by_department';
+/** `GET /open-apis/contact/v3/departments/:department_id/children`. */
+export const DEPARTMENT_CHILDREN_PATTERN = /^\/open-apis\/contact\/v3\/departments\/([^/]+)\/children$/;
+/** Status by ID: `GET …/users/batch?user_ids=…&user_ids=…` (at most 50). */
+export const USERS_BATCH_PATH = '/open-apis/contact/v3/users/batch';
+export const APP_ME_PATH = '/open-apis/application/v6/applications/me';
+/** `POST /open-apis/application/v6/applications/:app_id/visibility/check_white_black_list`. */
+export const VISIBILITY_CHECK_PATTERN = /^\/open-apis\/application\/v6\/applications\/([^/]+)\/visibility\/check_white_black_list$/;
+export const CONTACT_BASE_SCOPE = 'contact:contact.base:readonly';
+export const USER_BASE_SCOPE = 'contact:user.base:readonly';
+export const APP_INFO_SCOPE = 'admin:app.info:readonly';
+export const APP_VISIBILITY_SCOPE = 'admin:app.visibility:readonly';
+
+/** The open_department_id of a department. */
+export function openDepartmentIdFor(departmentId: string): string {
+  return `od_${createHash('sha256').update(`dept\n${departmentId}`).digest('hex').slice(0, 32)}`;
+}
 
 /** The open_id of a person for an app: the same person has another open_id in each app, as on Feishu. */
 export function openIdFor(appId: string, userId: string): string {
@@ -123,6 +170,10 @@ export interface FeishuServer {
   setUserStatus(userId: string, status: UserStatus): void;
   /** Adds a person to the directory the contact endpoints answer from (kept until reset()). */
   addPerson(person: Person): void;
+  /** Adds a department (kept until reset()). */
+  addDepartment(department: Department): void;
+  /** Changes an app's settings at runtime (scopes, abilities, status, contact range, visibility). */
+  configureApp(appId: string, patch: Partial<Omit<AppConfig, 'appId' | 'appSecret'>>): void;
   setRateLimit(limit: RateLimit | undefined): void;
   setBadgeLatency(ms: number): void;
   setTokenExpireSeconds(s: number): void;
@@ -165,7 +216,11 @@ export const ERROR_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
   99991668: 'Invalid access token for authorization. Please make a request with token attached.',
   99991671: 'Invalid access token format. The token must start with "t-" for a tenant access token.',
   99991672: 'Access denied. One of the following scopes is required.',
+  40011: 'page size is invalid',
+  40013: 'department not exist',
+  41050: 'no user authority error',
   99992351: 'open_id not exist',
+  99992361: 'open_id cross app',
   99992360: 'user_id not exist',
   99992363: 'union_id not exist',
   99992402: 'field validation failed',
@@ -501,6 +556,8 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
     if (!hasPc && !hasMobile) return fail(400, 213003);
     if (!DIGITS.test(version) || BigInt(version) > MAX_VERSION) return fail(400, 213005);
 
+    const personCode = personCheck(appId, userIdType, userId);
+    if (personCode !== undefined) return fail(400, personCode);
     const status = userStatuses.get(userId);
     if (status === 'inactive') return fail(400, 213006);
     if (status === 'invisible') return fail(400, 213007);
@@ -647,7 +704,8 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
     const mobiles = list(data.mobiles);
     if (!['open_id', 'union_id', 'user_id'].includes(type) || emails === undefined || mobiles === undefined) return errorReply(400, 99992402, logId, 'field validation failed');
     const includeResigned = data.include_resigned === true;
-    const visible = (person: Person | undefined): Person | undefined => (person === undefined || (person.status?.is_resigned === true && !includeResigned) ? undefined : person);
+    const visible = (person: Person | undefined): Person | undefined =>
+      person === undefined || (person.status?.is_resigned === true && !includeResigned) || !personInRange(app, person) ? undefined : person;
     const userList = [
       ...emails.map((email) => {
         const person = visible(people.find((p) => p.email !== undefined && p.email.toLowerCase() === email.toLowerCase()));
@@ -659,6 +717,169 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
       }),
     ];
     return { status: 200, code: 0, contentType: JSON_TYPE, body: JSON.stringify({ code: 0, msg: 'success', data: { user_list: userList } }) };
+  };
+
+  const departments: Department[] = [];
+  const contactScopeReply = (app: AppConfig | undefined, logId: string, anyOf: string[]): Reply | undefined =>
+    app?.scopes !== undefined && !anyOf.some((scope) => app.scopes?.includes(scope) === true)
+      ? errorReply(400, 99991672, logId, `Access denied. One of the following scopes is required: [${anyOf.join(', ')}].`)
+      : undefined;
+  const parentOf = (departmentId: string): string | undefined => departments.find((d) => d.departmentId === departmentId)?.parentId;
+  /** The department and its ancestors up to the root (bounded, in case a test builds a cycle). */
+  const lineage = (departmentId: string): string[] => {
+    const out: string[] = [];
+    for (let id: string | undefined = departmentId, depth = 0; id !== undefined && depth < 64; id = id === '0' ? undefined : parentOf(id), depth++) out.push(id);
+    return out;
+  };
+  const departmentsOf = (person: Person): string[] => person.departments ?? ['0'];
+  const departmentInRange = (app: AppConfig | undefined, departmentId: string): boolean => {
+    const range = app?.contactRange ?? 'all';
+    return range === 'all' || lineage(departmentId).some((id) => range.includes(id));
+  };
+  const personInRange = (app: AppConfig | undefined, person: Person): boolean => departmentsOf(person).some((id) => departmentInRange(app, id));
+  const openDepartmentIdOf = (d: Department): string => d.openDepartmentId ?? openDepartmentIdFor(d.departmentId);
+  /** A department by the given ID and type; the root is `0` in both types. */
+  const findDepartment = (id: string, type: string): { departmentId: string } | undefined =>
+    id === '0' ? { departmentId: '0' } : departments.find((d) => (type === 'department_id' ? d.departmentId === id : openDepartmentIdOf(d) === id));
+  const pageOf = <T>(items: T[], query: Record<string, string>, logId: string): { reply: Reply } | { page: T[]; hasMore: boolean; next: string } => {
+    const size = query['page_size'] === undefined ? 10 : Number(query['page_size']);
+    if (!Number.isInteger(size) || size < 1 || size > 100) return { reply: errorReply(400, 40011, logId) };
+    const tokenText = query['page_token'];
+    const offset = tokenText === undefined || tokenText === '' ? 0 : Number(Buffer.from(tokenText, 'base64url').toString('utf8').replace(/^offset:/, ''));
+    if (!Number.isInteger(offset) || offset < 0) return { reply: errorReply(400, 99992402, logId, 'field validation failed: page_token') };
+    const page = items.slice(offset, offset + size);
+    const hasMore = offset + size < items.length;
+    return { page, hasMore, next: hasMore ? Buffer.from(`offset:${offset + size}`).toString('base64url') : '' };
+  };
+  const userRecord = (person: Person, appId: string): Record<string, unknown> => ({
+    open_id: openIdFor(appId, person.userId),
+    union_id: unionIdFor(person.userId),
+    user_id: person.userId,
+    ...(person.name === undefined ? {} : { name: person.name, en_name: person.name }),
+    ...(person.email === undefined ? {} : { email: person.email }),
+    ...(person.mobile === undefined ? {} : { mobile: person.mobile }),
+    status: statusOf(person),
+    department_ids: departmentsOf(person),
+  });
+  const ok = (data: unknown): Reply => ({ status: 200, code: 0, contentType: JSON_TYPE, body: JSON.stringify({ code: 0, msg: 'success', data }) });
+
+  const handleFindByDepartment = (query: Record<string, string>, headers: Record<string, string>, logId: string, now: number): Reply => {
+    const auth = tokenApp(headers, logId, now);
+    if ('reply' in auth) return auth.reply;
+    const app = apps.get(auth.appId);
+    const denied = contactScopeReply(app, logId, [CONTACT_BASE_SCOPE, 'contact:contact:readonly_as_app']);
+    if (denied !== undefined) return denied;
+    const type = query['department_id_type'] ?? 'open_department_id';
+    const id = query['department_id'];
+    if (id === undefined || id === '' || (type !== 'open_department_id' && type !== 'department_id')) return errorReply(400, 99992402, logId, 'field validation failed: department_id');
+    const department = findDepartment(id, type);
+    if (department === undefined) return errorReply(400, 40013, logId);
+    // The root needs the all-members contact range; another department must lie inside the range.
+    if (department.departmentId === '0' ? (app?.contactRange ?? 'all') !== 'all' : !departmentInRange(app, department.departmentId)) return errorReply(400, 41050, logId);
+    const members = people.filter((person) => departmentsOf(person).includes(department.departmentId) && person.status?.is_resigned !== true);
+    const paged = pageOf(members, query, logId);
+    if ('reply' in paged) return paged.reply;
+    return ok({ has_more: paged.hasMore, page_token: paged.next, items: paged.page.map((person) => userRecord(person, auth.appId)) });
+  };
+
+  const handleChildren = (departmentIdParam: string, query: Record<string, string>, headers: Record<string, string>, logId: string, now: number): Reply => {
+    const auth = tokenApp(headers, logId, now);
+    if ('reply' in auth) return auth.reply;
+    const app = apps.get(auth.appId);
+    const denied = contactScopeReply(app, logId, [CONTACT_BASE_SCOPE, 'contact:contact:readonly_as_app']);
+    if (denied !== undefined) return denied;
+    const type = query['department_id_type'] ?? 'open_department_id';
+    const department = findDepartment(decodeURIComponent(departmentIdParam), type);
+    if (department === undefined) return errorReply(400, 40013, logId);
+    if (department.departmentId === '0' ? (app?.contactRange ?? 'all') !== 'all' : !departmentInRange(app, department.departmentId)) return errorReply(400, 41050, logId);
+    const children = departments.filter((d) => d.parentId === department.departmentId);
+    const paged = pageOf(children, query, logId);
+    if ('reply' in paged) return paged.reply;
+    return ok({
+      has_more: paged.hasMore,
+      page_token: paged.next,
+      items: paged.page.map((d) => ({ department_id: d.departmentId, open_department_id: openDepartmentIdOf(d), parent_department_id: d.parentId, name: d.name ?? d.departmentId })),
+    });
+  };
+
+  const personById = (appId: string, type: string, id: string): Person | undefined => people.find((person) => idOf(person, type, appId) === id);
+
+  const handleUsersBatch = (url: URL, headers: Record<string, string>, logId: string, now: number): Reply => {
+    const auth = tokenApp(headers, logId, now);
+    if ('reply' in auth) return auth.reply;
+    const app = apps.get(auth.appId);
+    const denied = contactScopeReply(app, logId, [USER_BASE_SCOPE, 'contact:contact:readonly_as_app']);
+    if (denied !== undefined) return denied;
+    const type = url.searchParams.get('user_id_type') ?? 'open_id';
+    const ids = url.searchParams.getAll('user_ids');
+    if (ids.length === 0 || ids.length > 50 || !['open_id', 'union_id', 'user_id'].includes(type)) return errorReply(400, 99992402, logId, 'field validation failed: user_ids');
+    const items = ids.flatMap((id) => {
+      const person = personById(auth.appId, type, id);
+      return person === undefined || !personInRange(app, person) ? [] : [userRecord(person, auth.appId)];
+    });
+    return ok({ items });
+  };
+
+  const handleAppMe = (query: Record<string, string>, headers: Record<string, string>, logId: string, now: number): Reply => {
+    const auth = tokenApp(headers, logId, now);
+    if ('reply' in auth) return auth.reply;
+    const app = apps.get(auth.appId);
+    const denied = contactScopeReply(app, logId, [APP_INFO_SCOPE, 'application:application:self_manage']);
+    if (denied !== undefined) return denied;
+    const lang = query['lang'];
+    if (lang !== 'zh_cn' && lang !== 'en_us' && lang !== 'ja_jp') return errorReply(400, 99992402, logId, 'field validation failed: lang');
+    return ok({
+      app: {
+        app_id: auth.appId,
+        app_name: lang === 'zh_cn' ? '沙盒应用' : 'Sandbox app',
+        status: app?.status ?? 1,
+        online_version_id: app?.onlineVersionId ?? 'oav_0123456789abcdef0123456789abcdef',
+        pc_default_ability: app?.pcAbility ?? 'web_app',
+        mobile_default_ability: app?.mobileAbility ?? 'web_app',
+      },
+    });
+  };
+
+  /** Whether the app is visible to a person, and the three list memberships, by user_id. */
+  const visibilityOf = (app: AppConfig | undefined, userId: string): { white: boolean; black: boolean; paid: boolean } => {
+    const visibleTo = app?.visibleTo ?? 'all';
+    return { white: visibleTo === 'all' || visibleTo.includes(userId), black: app?.hiddenFrom?.includes(userId) === true, paid: app?.paid?.includes(userId) === true };
+  };
+
+  const handleVisibilityCheck = (appIdParam: string, query: Record<string, string>, headers: Record<string, string>, body: unknown, logId: string, now: number): Reply => {
+    const auth = tokenApp(headers, logId, now);
+    if ('reply' in auth) return auth.reply;
+    const app = apps.get(auth.appId);
+    const denied = contactScopeReply(app, logId, [APP_VISIBILITY_SCOPE, 'admin:app.visibility']);
+    if (denied !== undefined) return denied;
+    if (decodeURIComponent(appIdParam) !== auth.appId) return errorReply(400, 99992402, logId, 'field validation failed: app_id');
+    const type = query['user_id_type'] ?? 'open_id';
+    const ids = isPlainObject(body) ? body['user_ids'] : undefined;
+    if (!Array.isArray(ids) || ids.length > 100 || !ids.every((id) => typeof id === 'string') || !['open_id', 'union_id', 'user_id'].includes(type)) {
+      return errorReply(400, 99992402, logId, 'field validation failed: user_ids');
+    }
+    return ok({
+      user_visibility_list: (ids as string[]).map((id) => {
+        const person = personById(auth.appId, type, id);
+        const seen = person === undefined ? { white: false, black: false, paid: false } : visibilityOf(app, person.userId);
+        return { user_id: id, in_white_list: seen.white, in_black_list: seen.black, in_paid_list: seen.paid };
+      }),
+    });
+  };
+
+  /** What the badge call answers for a known person before storing: 99992361, 213006 or 213007; undefined to go on. */
+  const personCheck = (appId: string, type: string, id: string): number | undefined => {
+    if (people.length === 0) return undefined;
+    const person = personById(appId, type, id);
+    if (person === undefined) {
+      const crossApp = type === 'open_id' && [...apps.keys()].some((other) => other !== appId && personById(other, type, id) !== undefined);
+      return crossApp ? 99992361 : undefined;
+    }
+    const status = statusOf(person);
+    if (status['is_resigned'] || status['is_frozen'] || !status['is_activated'] || status['is_exited']) return 213006;
+    const seen = visibilityOf(apps.get(appId), person.userId);
+    if (!seen.white || seen.black) return 213007;
+    return undefined;
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -701,6 +922,16 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
       reply = await handleBadge(query, record.headers, record.body, record.logId, handledAt);
     } else if (url.pathname === BATCH_GET_ID_PATH && record.method === 'POST') {
       reply = handleBatchGetId(query, record.headers, record.body, record.logId, handledAt);
+    } else if (url.pathname === FIND_BY_DEPARTMENT_PATH && record.method === 'GET') {
+      reply = handleFindByDepartment(query, record.headers, record.logId, handledAt);
+    } else if (url.pathname === USERS_BATCH_PATH && record.method === 'GET') {
+      reply = handleUsersBatch(url, record.headers, record.logId, handledAt);
+    } else if (url.pathname === APP_ME_PATH && record.method === 'GET') {
+      reply = handleAppMe(query, record.headers, record.logId, handledAt);
+    } else if (DEPARTMENT_CHILDREN_PATTERN.test(url.pathname) && record.method === 'GET') {
+      reply = handleChildren(DEPARTMENT_CHILDREN_PATTERN.exec(url.pathname)?.[1] ?? '', query, record.headers, record.logId, handledAt);
+    } else if (VISIBILITY_CHECK_PATTERN.test(url.pathname) && record.method === 'POST') {
+      reply = handleVisibilityCheck(VISIBILITY_CHECK_PATTERN.exec(url.pathname)?.[1] ?? '', query, record.headers, record.body, record.logId, handledAt);
     } else {
       reply = errorReply(404, 404, record.logId, 'page not found');
     }
@@ -768,6 +999,14 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
     addPerson(person) {
       people.push({ ...person });
     },
+    addDepartment(department) {
+      departments.push({ ...department });
+    },
+    configureApp(appId, patch) {
+      const app = apps.get(appId);
+      if (!app) throw new Error(`unknown app ${appId}`);
+      Object.assign(app, patch);
+    },
     setAppDisabled(appId, disabled) {
       const app = apps.get(appId);
       if (!app) throw new Error(`unknown app ${appId}`);
@@ -807,6 +1046,7 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
       api.clearRequests();
       faults.length = 0;
       people.length = 0;
+      departments.length = 0;
       tokens.clear();
       currentTokenOfApp.clear();
       issued.length = 0;
