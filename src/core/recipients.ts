@@ -2,6 +2,8 @@
 // to, through `POST /open-apis/contact/v3/users/batch_get_id` (tenant token, scope
 // contact:user.id:readonly, at most 50 emails and 50 mobiles per call). open_ids are per app:
 // whoever caches these answers keys them by profile and app.
+import { callOpenApi, missingScopes } from './openApi.ts';
+import type { Pace } from './openApi.ts';
 import { outcomeFields } from './result.ts';
 import type { BadgeCommandResult } from './result.ts';
 import type { Transport } from './http.ts';
@@ -57,8 +59,6 @@ export interface ResolveResult {
   missingScopes?: string[];
 }
 
-const SCOPE_PATTERN = /[a-z][a-z_]*:[a-z_.]+(?::[a-z_]+)?/g;
-
 function reasonsFor(input: string, source: 'email' | 'mobile', includeResigned: boolean): NotFoundReason[] {
   const reasons: NotFoundReason[] = ['no-such-person'];
   if (source === 'email') reasons.push('enterprise-email');
@@ -75,7 +75,7 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => Array.from({ len
  * 20 calls, well within the contact API's 50/s). Every input ends up in `users` or `notFound`,
  * unless a call fails: then the lookup stops and says why (a missing scope names it).
  */
-export async function resolveContacts(transport: Transport, tokens: TokenManager, input: ResolveInput, signal?: AbortSignal): Promise<ResolveResult> {
+export async function resolveContacts(transport: Transport, tokens: TokenManager, input: ResolveInput, signal?: AbortSignal, pace?: Pace): Promise<ResolveResult> {
   const idType = input.userIdType ?? 'open_id';
   const includeResigned = input.includeResigned === true;
   const clean = (list: readonly string[] | undefined): string[] => [...new Set((list ?? []).map((item) => item.trim()).filter((item) => item !== ''))];
@@ -85,12 +85,8 @@ export async function resolveContacts(transport: Transport, tokens: TokenManager
   ];
   const result: ResolveResult = { ok: true, users: [], notFound: [] };
   for (const batch of batches) {
-    const token = await tokens.getToken(signal);
-    if (!token.ok) return fail(result, tokens.redactOutcome(token.failure));
     const body = { [batch.source === 'email' ? 'emails' : 'mobiles']: batch.items, ...(includeResigned ? { include_resigned: true } : {}) };
-    const outcome = tokens.redactOutcome(
-      await transport.post(BATCH_GET_ID_PATH, body, { query: { user_id_type: idType }, headers: { authorization: `Bearer ${token.token}` }, ...(signal === undefined ? {} : { signal }) }),
-    );
+    const outcome = await callOpenApi(transport, tokens, { method: 'POST', path: BATCH_GET_ID_PATH, query: { user_id_type: idType }, body }, { ...(signal === undefined ? {} : { signal }), ...(pace === undefined ? {} : { pace }) });
     if (outcome.kind !== 'success') return fail(result, outcome);
     const list = (outcome.response as { data?: { user_list?: unknown } } | undefined)?.data?.user_list;
     const entries = Array.isArray(list) ? (list as Array<Record<string, unknown>>) : [];
@@ -120,10 +116,10 @@ function fail(result: ResolveResult, outcome: Exclude<Outcome, { kind: 'success'
   if (fields.code !== undefined) out.code = fields.code;
   if (fields.msg !== undefined) out.msg = fields.msg;
   if (fields.logId !== undefined) out.logId = fields.logId;
-  if (outcome.kind === 'api-error' && (outcome.code === 99991672 || outcome.code === 99991676)) {
+  const scopes = missingScopes(outcome, CONTACT_ID_SCOPE);
+  if (scopes !== undefined) {
     out.error = 'missing-scope';
-    const named = outcome.msg.match(SCOPE_PATTERN) ?? [];
-    out.missingScopes = named.length > 0 ? [...new Set(named)] : [CONTACT_ID_SCOPE];
+    out.missingScopes = scopes;
   }
   return out;
 }
