@@ -15,7 +15,23 @@ import { VersionExhaustedError } from './versions.ts';
  * `superseded`: the server answered a version conflict and a newer send for the same user (from
  * the form, the palette or another run) had gone out meanwhile; not re-sent, so the newer badge stays.
  */
-export type BulkStatus = 'ok' | 'failed' | 'skipped' | 'invalid' | 'superseded';
+export type BulkStatus = 'ok' | 'failed' | 'skipped' | 'invalid' | 'superseded' | BulkHoldStatus;
+
+/**
+ * Why an item is held back and not sent (issue 10): its email or mobile found nobody, or the
+ * pre-flight found the person cannot see the app, is not active, or could not be checked.
+ */
+export type BulkHoldStatus = 'unresolved' | 'not-visible' | 'inactive' | 'unknown';
+
+export interface BulkHold {
+  status: BulkHoldStatus;
+  /** A stable reason id (`recipient.no-such-person`, `preflight.black-list`, …). */
+  reason: string;
+  /** The reason in the display language. */
+  detail: string;
+  /** What the item named the person by, when it was an email or a mobile number. */
+  input?: string;
+}
 
 export interface BulkItemResult {
   index: number;
@@ -24,6 +40,8 @@ export interface BulkItemResult {
   status: BulkStatus;
   result?: BadgeCommandResult;
   issues?: ValidationIssue[];
+  /** Held back, not sent (status is the hold's). */
+  hold?: BulkHold;
 }
 
 export interface BulkPlan {
@@ -81,6 +99,8 @@ export interface BulkOptions extends PlanOptions {
    * starting users (default 5; 0 turns it off). Requests on the wire finish and are recorded.
    */
   breakAfter?: number;
+  /** Items (by index) held back and not sent: each is reported with its hold, valid or not. */
+  hold?: ReadonlyMap<number, BulkHold>;
 }
 
 /** Why a run stopped by itself: the last of `after` systemic failures in a row. */
@@ -131,6 +151,8 @@ export interface BulkSummary {
   stopped?: BulkStop;
   /** Valid users that were neither sent nor skipped (cancelled or stopped before their turn). */
   notSent?: number;
+  /** Held back and not sent (`BulkOptions.hold`). */
+  held?: number;
   results: BulkItemResult[];
 }
 
@@ -151,13 +173,30 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
   const plan = planBulk(items, { defaultUserIdType: options.defaultUserIdType });
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
   const pacer = options.pacer ?? new RatePacer({ concurrency });
-  const results: BulkItemResult[] = [...plan.invalid];
-  const counts = { done: plan.invalid.length, total: plan.total, ok: 0, failed: plan.invalid.length, skipped: 0, superseded: 0 };
+  const hold = options.hold;
+  const heldResult = (item: Omit<BulkItemResult, 'status'>, why: BulkHold): BulkItemResult => {
+    const { issues: _issues, ...rest } = item;
+    return { ...rest, status: why.status, hold: why };
+  };
+  const results: BulkItemResult[] = plan.invalid.map((item) => {
+    const why = hold?.get(item.index);
+    return why === undefined ? item : heldResult(item, why);
+  });
+  const heldInvalid = results.filter((item) => item.hold !== undefined).length;
+  let held = heldInvalid;
+  const valid = hold === undefined || hold.size === 0 ? plan.valid : plan.valid.filter((entry) => {
+    const why = hold.get(entry.index);
+    if (why === undefined) return true;
+    results.push(heldResult({ index: entry.index, userId: entry.badge.body.user_id, userIdType: entry.badge.userIdType }, why));
+    held++;
+    return false;
+  });
+  const counts = { done: plan.invalid.length + (plan.valid.length - valid.length), total: plan.total, ok: 0, failed: plan.invalid.length - heldInvalid, skipped: 0, superseded: 0 };
   const report = (): void => options.onProgress?.({ done: counts.done, total: counts.total, ok: counts.ok, failed: counts.failed, skipped: counts.skipped });
 
   // One queue per user, in input order; workers take whole users.
   const byUser = new Map<string, BulkPlan['valid']>();
-  for (const entry of plan.valid) {
+  for (const entry of valid) {
     const key = `${entry.badge.userIdType}:${entry.badge.body.user_id}`;
     const list = byUser.get(key);
     if (list === undefined) byUser.set(key, [entry]);
@@ -272,6 +311,7 @@ export async function runBulk(client: BadgeClient, items: readonly unknown[], op
     rateLimited: pacer.rateLimitedCount,
     ...(stopped === undefined ? {} : { stopped }),
     notSent: plan.total - counts.done,
+    ...(held === 0 ? {} : { held }),
     results,
   };
 }

@@ -18,7 +18,7 @@ export interface ParsedBulkInput {
   problems: RowProblem[];
 }
 
-export const CSV_COLUMNS = ['user_id', 'user_id_type', 'pc_web_app', 'pc_gadget', 'mobile_web_app', 'mobile_gadget'] as const;
+export const CSV_COLUMNS = ['user_id', 'user_id_type', 'email', 'mobile', 'pc_web_app', 'pc_gadget', 'mobile_web_app', 'mobile_gadget'] as const;
 
 /** Edit distance (insertions, deletions, substitutions), one row at a time. */
 function levenshtein(a: string, b: string): number {
@@ -97,7 +97,11 @@ function count(raw: string): number | string | undefined {
 
 /** Turns one CSV row into a badge input; empty count cells are left out. */
 function rowToItem(row: Record<string, string>): Record<string, unknown> {
-  const item: Record<string, unknown> = { user_id: (row.user_id ?? '').trim() };
+  const userId = (row.user_id ?? '').trim();
+  const email = (row.email ?? '').trim();
+  const mobile = (row.mobile ?? '').trim();
+  // A row names its person by user_id, or else by email or mobile (resolved before sending).
+  const item: Record<string, unknown> = userId === '' && email !== '' ? { email } : userId === '' && mobile !== '' ? { mobile } : { user_id: userId };
   const type = (row.user_id_type ?? '').trim();
   if (type !== '') item.user_id_type = type;
   for (const client of ['pc', 'mobile'] as const) {
@@ -122,7 +126,7 @@ export function parseBulkCsv(text: string): ParsedBulkInput {
   const parsed = Papa.parse<Record<string, string>>(input, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim().toLowerCase() });
   const problems: RowProblem[] = [];
   const fields = parsed.meta.fields ?? [];
-  if (!fields.includes('user_id')) {
+  if (!fields.includes('user_id') && !fields.includes('email') && !fields.includes('mobile')) {
     problems.push({ line: 1, id: 'csv.missingColumn', detail: 'user_id' });
     return { items: [], lines: [], problems };
   }
@@ -172,10 +176,34 @@ export function parseBulkJson(text: string): ParsedBulkInput {
   return { items, lines, problems };
 }
 
-/** A list of user ids (one per line, or separated by commas / spaces) with one set of counts. */
+/**
+ * A list of user ids (one per line, or separated by commas / spaces) with one set of counts. An
+ * entry with an @ is an email, one starting with + a mobile number: both are resolved to IDs
+ * before sending (a bare number may be a tenant user_id, so it stays one).
+ */
 export function itemsForUsers(text: string, counts: { pc?: ClientBadgeNum; mobile?: ClientBadgeNum }, userIdType?: string): Array<Record<string, unknown>> {
   const ids = [...new Set(text.split(/[\s,，;]+/).map((id) => id.trim()).filter((id) => id !== ''))];
-  return ids.map((id) => ({ user_id: id, ...(userIdType === undefined ? {} : { user_id_type: userIdType }), ...counts }));
+  return ids.map((id) => ({
+    ...(id.includes('@') ? { email: id } : /^\+\d/.test(id) ? { mobile: id } : { user_id: id }),
+    ...(userIdType === undefined ? {} : { user_id_type: userIdType }),
+    ...counts,
+  }));
+}
+
+/** The email or mobile number an item names its person by, when it has no user_id. */
+export function contactOf(item: unknown): { source: 'email' | 'mobile'; value: string } | undefined {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
+  const record = item as Record<string, unknown>;
+  if (typeof record.user_id === 'string' && record.user_id.trim() !== '') return undefined;
+  if (typeof record.email === 'string' && record.email.trim() !== '') return { source: 'email', value: record.email.trim() };
+  if (typeof record.mobile === 'string' && record.mobile.trim() !== '') return { source: 'mobile', value: record.mobile.trim() };
+  return undefined;
+}
+
+/** The item with its resolved ID in place of the email or mobile number (the rest unchanged). */
+export function withResolvedId(item: Record<string, unknown>, id: string, userIdType: string): Record<string, unknown> {
+  const { email: _email, mobile: _mobile, user_id: _userId, ...rest } = item;
+  return { ...rest, user_id: id, user_id_type: userIdType };
 }
 
 /**
@@ -197,7 +225,7 @@ const FORMULA_START = /^[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\
  * them. Text cells that a spreadsheet would run as a formula start with a ' (see below).
  */
 export function bulkResultsCsv(
-  results: ReadonlyArray<{ index: number; userId: string; userIdType: string; status: string; result?: { ok: boolean; code?: number; httpStatus?: number; logId?: string; attempts: number; version?: string; error?: string; msg?: string; guidance?: { title: string; steps: readonly string[] } }; issues?: ReadonlyArray<{ path: string; id: string }> }>,
+  results: ReadonlyArray<{ index: number; userId: string; userIdType: string; status: string; result?: { ok: boolean; code?: number; httpStatus?: number; logId?: string; attempts: number; version?: string; error?: string; msg?: string; guidance?: { title: string; steps: readonly string[] } }; issues?: ReadonlyArray<{ path: string; id: string }>; hold?: { reason: string; detail: string; input?: string } }>,
 ): string {
   const rows = results.map((item) => ({
     row: item.index + 1,
@@ -209,12 +237,13 @@ export function bulkResultsCsv(
     log_id: item.result?.logId ?? '',
     attempts: item.result?.attempts ?? 0,
     version: item.result?.version ?? '',
-    error: item.result?.error ?? (item.issues === undefined ? '' : 'validation'),
-    message: item.result?.msg ?? (item.issues ?? []).map((issue) => `${issue.path || 'body'}: ${issue.id}`).join('; '),
+    error: item.result?.error ?? (item.hold !== undefined ? item.hold.reason : item.issues === undefined ? '' : 'validation'),
+    message: item.result?.msg ?? item.hold?.detail ?? (item.issues ?? []).map((issue) => `${issue.path || 'body'}: ${issue.id}`).join('; '),
     guidance: item.result?.ok === true || item.result?.guidance === undefined ? '' : [item.result.guidance.title, ...item.result.guidance.steps].join(' | '),
+    recipient: item.hold?.input ?? '',
   }));
   // A cell starting with = + - @ (or tab / CR) would run as a formula in a spreadsheet (OWASP
   // "CSV injection"): Papa prefixes it with ' and quotes it. Our own regex, because the library's
   // default (`.*$` without the s flag) misses a cell with a line break; numbers are never touched.
-  return Papa.unparse(rows, { escapeFormulae: FORMULA_START, columns: ['row', 'user_id', 'user_id_type', 'status', 'code', 'http_status', 'log_id', 'attempts', 'version', 'error', 'message', 'guidance'] });
+  return Papa.unparse(rows, { escapeFormulae: FORMULA_START, columns: ['row', 'user_id', 'user_id_type', 'status', 'code', 'http_status', 'log_id', 'attempts', 'version', 'error', 'message', 'guidance', 'recipient'] });
 }

@@ -3,7 +3,7 @@
 // one pass: a 100,000-row run costs the same to show as to group, whatever the view asks later.
 
 /** The statuses the view knows, in the order it shows them: what needs attention first. */
-export const BULK_VIEW_ORDER = ['failed', 'invalid', 'ok', 'superseded', 'skipped'] as const;
+export const BULK_VIEW_ORDER = ['failed', 'invalid', 'unresolved', 'not-visible', 'inactive', 'unknown', 'ok', 'superseded', 'skipped'] as const;
 
 /** At most this many rows of a group are listed; one more row says how many the CSV has besides. */
 export const BULK_VIEW_ROW_CAP = 500;

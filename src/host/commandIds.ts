@@ -9,6 +9,8 @@ export const COMMANDS = {
   setBadge: 'feishuBadge.setBadge',
   clearBadge: 'feishuBadge.clearBadge',
   bulkSetBadges: 'feishuBadge.bulkSetBadges',
+  resolveUsers: 'feishuBadge.resolveUsers',
+  diagnose: 'feishuBadge.diagnose',
   exportBulkResults: 'feishuBadge.exportBulkResults',
   retryFailedBulk: 'feishuBadge.retryFailedBulk',
   copyLogId: 'feishuBadge.copyLogId',

@@ -13,7 +13,21 @@ export type BenchServerRequest =
    */
   | { type: 'reset'; rateLimit?: RateLimit }
   | { type: 'report' }
+  /**
+   * Adds `count` people `person<i>@bench.example` (user_id `u<i>`) to the directory: every
+   * `resignedEvery`-th has left, every `hiddenEvery`-th is on the app's black list.
+   */
+  | { type: 'people'; count: number; resignedEvery: number; hiddenEvery: number }
+  /** Contact and application calls since the last reset: by path, and the most in any second. */
+  | { type: 'contactReport' }
   | { type: 'close' };
+
+export interface ContactReport {
+  type: 'contactReport';
+  byPath: Record<string, number>;
+  peakPerSecond: number;
+  peakPerMinute: number;
+}
 
 export interface BenchStats {
   type: 'stats';
@@ -90,6 +104,24 @@ process.on('message', (message: BenchServerRequest) => {
     process.send?.({ type: 'reset' });
   } else if (message.type === 'report') {
     process.send?.(report());
+  } else if (message.type === 'people') {
+    const hidden: string[] = [];
+    for (let i = 0; i < message.count; i++) {
+      const resigned = message.resignedEvery > 0 && i % message.resignedEvery === message.resignedEvery - 1;
+      server.addPerson({ userId: `u${i}`, email: `person${i}@bench.example`, ...(resigned ? { status: { is_resigned: true, is_activated: false } } : {}) });
+      if (message.hiddenEvery > 0 && i % message.hiddenEvery === message.hiddenEvery - 1) hidden.push(`u${i}`);
+    }
+    for (const app of ['cli_sandbox_app']) server.configureApp(app, { hiddenFrom: hidden });
+    process.send?.({ type: 'people' });
+  } else if (message.type === 'contactReport') {
+    const calls = server.requests.filter((r) => r.route === 'other');
+    const byPath: Record<string, number> = {};
+    for (const call of calls) {
+      const path = call.path.replace(/applications\/[^/]+\/visibility/, 'applications/:app_id/visibility');
+      byPath[path] = (byPath[path] ?? 0) + 1;
+    }
+    const times = calls.map((r) => r.receivedAt).sort((a, b) => a - b);
+    process.send?.({ type: 'contactReport', byPath, peakPerSecond: peak(times, 1000), peakPerMinute: peak(times, 60_000) } satisfies ContactReport);
   } else {
     void server.close().then(() => process.exit(0));
   }

@@ -107,10 +107,13 @@ export interface FeishuServerOptions {
   tokenLength?: number;
   badgeLatencyMs?: number;
   rateLimit?: RateLimit;
+  /** A limit for the contact and application APIs (batch_get_id, find_by_department, …), one window per app. */
+  contactRateLimit?: RateLimit;
   port?: number;
 }
 
-export type FaultRoute = 'badge' | 'token' | 'any';
+/** `other`: every call that is neither the token nor the badge call (the contact and application APIs). */
+export type FaultRoute = 'badge' | 'token' | 'other' | 'any';
 
 export type Fault =
   | { type: 'status'; status: number; body?: string; contentType?: string }
@@ -175,6 +178,8 @@ export interface FeishuServer {
   /** Changes an app's settings at runtime (scopes, abilities, status, contact range, visibility). */
   configureApp(appId: string, patch: Partial<Omit<AppConfig, 'appId' | 'appSecret'>>): void;
   setRateLimit(limit: RateLimit | undefined): void;
+  /** The contact and application APIs' limit (undefined: none). */
+  setContactRateLimit(limit: RateLimit | undefined): void;
   setBadgeLatency(ms: number): void;
   setTokenExpireSeconds(s: number): void;
   /** Enable or disable an app at runtime (token requests then fail with 10014). */
@@ -382,6 +387,7 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   let tokenExpireSeconds = defaults.tokenExpireSeconds;
   let badgeLatencyMs = defaults.badgeLatencyMs;
   let rateLimit: RateLimit | undefined = defaults.rateLimit;
+  let contactRateLimit: RateLimit | undefined = options.contactRateLimit ? { ...options.contactRateLimit } : undefined;
   const requests: RecordedRequest[] = [];
   const badgeLog: RecordedRequest[] = [];
   const tokenLog: RecordedRequest[] = [];
@@ -495,13 +501,12 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   };
 
   /** Counts one call against the app's window; `reply` is set when the call is over the limit. */
-  const checkRateLimit = (appId: string, now: number, logId: string): { reply?: Reply; headers?: Record<string, string> } => {
-    const limit = rateLimit;
+  const checkRateLimit = (appId: string, now: number, logId: string, limit: RateLimit | undefined = rateLimit, windowKey: string = appId): { reply?: Reply; headers?: Record<string, string> } => {
     if (limit === undefined) return {};
-    let window = windows.get(appId);
+    let window = windows.get(windowKey);
     if (window === undefined || now >= window.start + limit.windowMs) {
       window = { start: now, count: 0 };
-      windows.set(appId, window);
+      windows.set(windowKey, window);
     }
     window.count += 1;
     const headers = { 'x-ogw-ratelimit-limit': String(limit.limit) };
@@ -693,6 +698,8 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   const handleBatchGetId = (query: Record<string, string>, headers: Record<string, string>, body: unknown, logId: string, now: number): Reply => {
     const auth = tokenApp(headers, logId, now);
     if ('reply' in auth) return auth.reply;
+    const limitedReply = contactLimited(auth.appId, now, logId);
+    if (limitedReply !== undefined) return limitedReply;
     const app = apps.get(auth.appId);
     if (app?.scopes !== undefined && !app.scopes.includes(CONTACT_ID_SCOPE)) {
       return errorReply(400, 99991672, logId, `Access denied. One of the following scopes is required: [${CONTACT_ID_SCOPE}, contact:user.employee_id:readonly].`);
@@ -720,6 +727,15 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   };
 
   const departments: Department[] = [];
+  const safeDecode = (text: string): string | undefined => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return undefined;
+    }
+  };
+  /** The contact and application APIs' own limit (per app, one window for all of them), when set. */
+  const contactLimited = (appId: string, now: number, logId: string): Reply | undefined => checkRateLimit(appId, now, logId, contactRateLimit, `${appId}\u0000contact`).reply;
   const contactScopeReply = (app: AppConfig | undefined, logId: string, anyOf: string[]): Reply | undefined =>
     app?.scopes !== undefined && !anyOf.some((scope) => app.scopes?.includes(scope) === true)
       ? errorReply(400, 99991672, logId, `Access denied. One of the following scopes is required: [${anyOf.join(', ')}].`)
@@ -766,6 +782,8 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   const handleFindByDepartment = (query: Record<string, string>, headers: Record<string, string>, logId: string, now: number): Reply => {
     const auth = tokenApp(headers, logId, now);
     if ('reply' in auth) return auth.reply;
+    const limitedReply = contactLimited(auth.appId, now, logId);
+    if (limitedReply !== undefined) return limitedReply;
     const app = apps.get(auth.appId);
     const denied = contactScopeReply(app, logId, [CONTACT_BASE_SCOPE, 'contact:contact:readonly_as_app']);
     if (denied !== undefined) return denied;
@@ -785,11 +803,15 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   const handleChildren = (departmentIdParam: string, query: Record<string, string>, headers: Record<string, string>, logId: string, now: number): Reply => {
     const auth = tokenApp(headers, logId, now);
     if ('reply' in auth) return auth.reply;
+    const limitedReply = contactLimited(auth.appId, now, logId);
+    if (limitedReply !== undefined) return limitedReply;
     const app = apps.get(auth.appId);
     const denied = contactScopeReply(app, logId, [CONTACT_BASE_SCOPE, 'contact:contact:readonly_as_app']);
     if (denied !== undefined) return denied;
     const type = query['department_id_type'] ?? 'open_department_id';
-    const department = findDepartment(decodeURIComponent(departmentIdParam), type);
+    const decoded = safeDecode(departmentIdParam);
+    if (decoded === undefined) return errorReply(400, 99992402, logId, 'field validation failed: department_id');
+    const department = findDepartment(decoded, type);
     if (department === undefined) return errorReply(400, 40013, logId);
     if (department.departmentId === '0' ? (app?.contactRange ?? 'all') !== 'all' : !departmentInRange(app, department.departmentId)) return errorReply(400, 41050, logId);
     const children = departments.filter((d) => d.parentId === department.departmentId);
@@ -807,6 +829,8 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   const handleUsersBatch = (url: URL, headers: Record<string, string>, logId: string, now: number): Reply => {
     const auth = tokenApp(headers, logId, now);
     if ('reply' in auth) return auth.reply;
+    const limitedReply = contactLimited(auth.appId, now, logId);
+    if (limitedReply !== undefined) return limitedReply;
     const app = apps.get(auth.appId);
     const denied = contactScopeReply(app, logId, [USER_BASE_SCOPE, 'contact:contact:readonly_as_app']);
     if (denied !== undefined) return denied;
@@ -823,6 +847,8 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   const handleAppMe = (query: Record<string, string>, headers: Record<string, string>, logId: string, now: number): Reply => {
     const auth = tokenApp(headers, logId, now);
     if ('reply' in auth) return auth.reply;
+    const limitedReply = contactLimited(auth.appId, now, logId);
+    if (limitedReply !== undefined) return limitedReply;
     const app = apps.get(auth.appId);
     const denied = contactScopeReply(app, logId, [APP_INFO_SCOPE, 'application:application:self_manage']);
     if (denied !== undefined) return denied;
@@ -849,10 +875,12 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   const handleVisibilityCheck = (appIdParam: string, query: Record<string, string>, headers: Record<string, string>, body: unknown, logId: string, now: number): Reply => {
     const auth = tokenApp(headers, logId, now);
     if ('reply' in auth) return auth.reply;
+    const limitedReply = contactLimited(auth.appId, now, logId);
+    if (limitedReply !== undefined) return limitedReply;
     const app = apps.get(auth.appId);
     const denied = contactScopeReply(app, logId, [APP_VISIBILITY_SCOPE, 'admin:app.visibility']);
     if (denied !== undefined) return denied;
-    if (decodeURIComponent(appIdParam) !== auth.appId) return errorReply(400, 99992402, logId, 'field validation failed: app_id');
+    if (safeDecode(appIdParam) !== auth.appId) return errorReply(400, 99992402, logId, 'field validation failed: app_id');
     const type = query['user_id_type'] ?? 'open_id';
     const ids = isPlainObject(body) ? body['user_ids'] : undefined;
     if (!Array.isArray(ids) || ids.length > 100 || !ids.every((id) => typeof id === 'string') || !['open_id', 'union_id', 'user_id'].includes(type)) {
@@ -988,6 +1016,11 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
       rateLimit = limit ? { ...limit } : undefined;
       windows.clear();
     },
+    setContactRateLimit(limit) {
+      validateRateLimit(limit);
+      contactRateLimit = limit ? { ...limit } : undefined;
+      windows.clear();
+    },
     setBadgeLatency(ms) {
       requireNonNegative('badgeLatencyMs', ms);
       badgeLatencyMs = ms;
@@ -1060,6 +1093,7 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
       tokenExpireSeconds = defaults.tokenExpireSeconds;
       badgeLatencyMs = defaults.badgeLatencyMs;
       rateLimit = defaults.rateLimit ? { ...defaults.rateLimit } : undefined;
+      contactRateLimit = options.contactRateLimit ? { ...options.contactRateLimit } : undefined;
     },
     close() {
       if (closed) return Promise.resolve();

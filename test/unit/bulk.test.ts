@@ -101,7 +101,7 @@ describe('bulk results CSV', () => {
 
   test('ordinary cells and numbers are left alone', () => {
     const csv = bulkResultsCsv([{ index: 0, userId: 'ou_a', userIdType: 'open_id', status: 'ok', result: { ok: true, code: 0, httpStatus: 200, logId: 'l', attempts: 1, version: '1', msg: 'success' } }]);
-    assert.equal(csv.split('\r\n')[1], '1,ou_a,open_id,ok,0,200,l,1,1,,success,');
+    assert.equal(csv.split('\r\n')[1], '1,ou_a,open_id,ok,0,200,l,1,1,,success,,');
   });
 });
 

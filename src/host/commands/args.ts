@@ -30,7 +30,27 @@ export const bulkArgs = v.object({
   items: v.array(v.unknown()),
   concurrency: v.optional(v.pipe(v.number(), v.finite())),
   dryRun: v.optional(v.boolean()),
+  /** Check status and visibility first, and send only to the recipients who can see a badge. */
+  preflight: v.optional(v.boolean()),
 });
+
+const idType = v.picklist(['open_id', 'union_id', 'user_id']);
+const inputList = v.pipe(v.array(v.string()), v.maxLength(10_000));
+/** feishuBadge.resolveUsers: emails and mobiles, or one department (issue 10 §1). */
+export const resolveUsersArgs = v.pipe(
+  v.object({
+    emails: v.optional(inputList),
+    mobiles: v.optional(inputList),
+    departmentId: v.optional(text),
+    departmentIdType: v.optional(v.picklist(['open_department_id', 'department_id'])),
+    recursive: v.optional(v.boolean()),
+    userIdType: v.optional(idType),
+  }),
+  v.check((args) => (args.departmentId !== undefined) !== ((args.emails?.length ?? 0) + (args.mobiles?.length ?? 0) > 0), 'one of: emails/mobiles, or departmentId'),
+);
+const clientCounts = v.optional(v.object({ web_app: v.optional(v.number()), gadget: v.optional(v.number()) }));
+/** feishuBadge.diagnose (issue 10 §2); the counts, when given, are checked against the app's abilities. */
+export const diagnoseArgs = v.object({ user_id: text, user_id_type: v.optional(idType), pc: clientCounts, mobile: clientCounts });
 
 /** The parsed arguments, or undefined when they do not match. */
 export function parseArgs<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T | undefined {

@@ -27,7 +27,7 @@ function userIdMessage(value: string, userIdType: UserIdType, locale: Locale): v
   };
 }
 
-async function askUserId(ctx: CommandContext, title: string, step: string): Promise<Target | undefined> {
+export async function askUserId(ctx: CommandContext, title: string, step: string): Promise<Target | undefined> {
   const { defaultUserId, userIdType: configured } = ctx.settings.current;
   const last = ctx.recent.last;
   const prefill = defaultUserId !== '' ? defaultUserId : (last?.userId ?? '');

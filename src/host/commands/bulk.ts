@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { checkpointKey, planBulk } from '../../core/bulk.ts';
 import type { BulkItemResult, BulkOptions, BulkStop } from '../../core/bulk.ts';
 import { bulkRunId } from '../../core/badgeState.ts';
-import { itemsForUsers, parseBulkCsv, parseBulkJson } from '../../core/bulkInput.ts';
+import { contactOf, itemsForUsers, parseBulkCsv, parseBulkJson } from '../../core/bulkInput.ts';
 import { BULK_RESULTS_VIEW_ID } from '../ui/bulkResultsView.ts';
 import type { RowProblem } from '../../core/bulkInput.ts';
 import { formatMessage } from '../../core/messages.ts';
@@ -14,6 +14,8 @@ import { apiBaseOf } from '../settings.ts';
 import { bulkArgs, parseArgs, parseCallerOptions } from './args.ts';
 import type { CommandContext } from './context.ts';
 import { countsInputText } from './countsInput.ts';
+import { prepareRecipients } from './bulkRecipients.ts';
+import type { PreflightCounts } from './bulkRecipients.ts';
 
 /** What `feishuBadge.bulkSetBadges` returns. */
 export interface BulkCommandResult {
@@ -33,6 +35,12 @@ export interface BulkCommandResult {
   dryRun?: boolean;
   /** Items that would be sent (dry run). */
   valid?: number;
+  /** Held back, not sent: emails or mobiles that found nobody, and recipients the pre-flight ruled out (see `results`, statuses unresolved, not-visible, inactive, unknown). */
+  held?: number;
+  /** With `preflight: true`: how the recipients split; only `sendable` were sent. */
+  preflight?: PreflightCounts;
+  /** Items that named their person by email or mobile, and how many were found. */
+  contacts?: { total: number; resolved: number };
   /** `busy`: the same list is being sent already in this window. */
   error?: 'validation' | 'busy' | ClientProblem;
   msg?: string;
@@ -64,6 +72,17 @@ function stopReason(stop: BulkStop): string {
   return network[stop.reason] ?? vscode.l10n.t('network failure');
 }
 
+/** The bulk flow's checkbox: check every recipient's status and visibility before sending (on by default). */
+async function askPreflight(): Promise<boolean | undefined> {
+  const check: vscode.QuickPickItem = {
+    label: vscode.l10n.t('Pre-flight: check status and visibility first'),
+    detail: vscode.l10n.t('Recipients who left, are frozen, or cannot see the app are listed and not sent. Needs the App ID and App Secret, and the contact and app-visibility scopes.'),
+    picked: true,
+  };
+  const picked = await vscode.window.showQuickPick([check], { title: vscode.l10n.t('Bulk Set Badges: before sending'), canPickMany: true, ignoreFocusOut: true });
+  return picked === undefined ? undefined : picked.includes(check);
+}
+
 async function askItems(ctx: CommandContext): Promise<{ items: unknown[]; problems: RowProblem[] } | undefined> {
   const paste = vscode.l10n.t('Paste user IDs (one set of counts for all)');
   const file = vscode.l10n.t('Open a CSV or JSON file (counts per user)');
@@ -83,7 +102,7 @@ async function askItems(ctx: CommandContext): Promise<{ items: unknown[]; proble
   }
   const ids = await vscode.window.showInputBox({
     title: vscode.l10n.t('Bulk Set Badges (1/2)'),
-    prompt: vscode.l10n.t('User IDs ({0}), separated by spaces, commas or new lines.', ctx.settings.current.userIdType),
+    prompt: vscode.l10n.t('User IDs ({0}), emails, or mobile numbers with +country code, separated by spaces, commas or new lines.', ctx.settings.current.userIdType),
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Enter at least one user ID.') : undefined),
   });
@@ -121,24 +140,59 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
     let items: unknown[];
     let concurrency = 4;
     let dryRun = false;
+    let preflight = false;
     let problems: RowProblem[] = [];
     if (interactive) {
       const asked = await askItems(ctx);
       if (asked === undefined) return undefined;
       items = asked.items;
       problems = asked.problems;
+      const check = await askPreflight();
+      if (check === undefined) return undefined;
+      preflight = check;
     } else {
       const parsed = parseArgs(bulkArgs, args);
       if (parsed === undefined) {
-        return { total: 0, ok: 0, failed: 0, skipped: 0, error: 'validation', msg: vscode.l10n.t('Pass { items: [...], concurrency?, dryRun? }.'), results: [] };
+        return { total: 0, ok: 0, failed: 0, skipped: 0, error: 'validation', msg: vscode.l10n.t('Pass { items: [...], concurrency?, dryRun?, preflight? }.'), results: [] };
       }
       items = parsed.items;
       if (parsed.concurrency !== undefined) concurrency = Math.min(16, Math.max(1, Math.floor(parsed.concurrency)));
       dryRun = parsed.dryRun === true;
+      preflight = parsed.preflight === true && !retry;
     }
 
+    // Emails and mobiles become IDs, and the pre-flight holds back who cannot get a badge, before
+    // anything is validated or sent. The resume key stays the list as given.
+    const givenItems = items;
+    const needsLookup = preflight || items.some((item) => contactOf(item) !== undefined);
+    const prepared = needsLookup
+      ? await (options.silent === true
+          ? prepareRecipients(ctx, items, { preflight, ...(options.signal === undefined ? {} : { signal: options.signal }) })
+          : vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Bulk badges: recipients'), cancellable: true }, (progress, token) => {
+              const controller = new AbortController();
+              const subscription = token.onCancellationRequested(() => controller.abort());
+              options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+              if (options.signal?.aborted === true) controller.abort();
+              return prepareRecipients(ctx, items, { preflight, signal: controller.signal, report: (message) => progress.report({ message }) }).finally(() => subscription.dispose());
+            }))
+      : undefined;
+    if (prepared?.cancelled === true) return { total: items.length, ok: 0, failed: 0, skipped: 0, cancelled: true, msg: vscode.l10n.t('Cancelled while checking the recipients: nothing was sent.'), results: [] };
+    const hold = prepared?.hold ?? new Map();
+    if (prepared !== undefined) items = prepared.items;
+    const recipientFields = {
+      ...(hold.size === 0 ? {} : { held: hold.size }),
+      ...(prepared?.preflight === undefined ? {} : { preflight: prepared.preflight }),
+      ...(prepared?.contacts === undefined ? {} : { contacts: prepared.contacts }),
+    };
+    const heldResults = (): BulkItemResult[] =>
+      [...hold.entries()].map(([index, why]) => {
+        const raw = items[index] as { user_id?: unknown; user_id_type?: unknown } | undefined;
+        return { index, userId: typeof raw?.user_id === 'string' ? raw.user_id : '', userIdType: typeof raw?.user_id_type === 'string' ? raw.user_id_type : ctx.settings.current.userIdType, status: why.status, hold: why };
+      });
+
     // Everything is validated before anything is sent.
-    const plan = planBulk(items, { defaultUserIdType: ctx.settings.current.userIdType });
+    const fullPlan = planBulk(items, { defaultUserIdType: ctx.settings.current.userIdType });
+    const plan = hold.size === 0 ? fullPlan : { ...fullPlan, valid: fullPlan.valid.filter((entry) => !hold.has(entry.index)), invalid: fullPlan.invalid.filter((entry) => !hold.has(entry.index)) };
     const invalidText = plan.invalid
       .slice(0, 3)
       .map((item) => {
@@ -147,7 +201,14 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
       })
       .join('\n');
     if (dryRun) {
-      return { dryRun: true, total: plan.total, ok: 0, valid: plan.valid.length, failed: plan.invalid.length, skipped: 0, results: plan.invalid };
+      return { dryRun: true, total: plan.total, ok: 0, valid: plan.valid.length, failed: plan.invalid.length, skipped: 0, ...recipientFields, results: [...plan.invalid, ...heldResults()].sort((a, b) => a.index - b.index) };
+    }
+    if (plan.valid.length === 0 && hold.size > 0) {
+      const msg = vscode.l10n.t('Nothing sent: none of the {0} recipient(s) can get a badge now ({1} held back: not found, not visible, not active or not checked).', plan.total, hold.size);
+      const results = [...plan.invalid, ...heldResults()].sort((a, b) => a.index - b.index);
+      if (showErrors) void vscode.window.showWarningMessage(msg);
+      view.show({ total: plan.total, ok: 0, failed: plan.invalid.length, skipped: 0, cancelled: false, durationMs: 0, rateLimited: 0, held: hold.size, results }, items);
+      return { total: plan.total, ok: 0, failed: plan.invalid.length, skipped: 0, ...recipientFields, error: 'validation', msg, results };
     }
     if (plan.valid.length === 0) {
       // A header problem (an unknown or repeated column) stops the whole file: say that, not "none valid".
@@ -162,7 +223,7 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
     const base = apiBaseOf(profile, ctx.settings.current);
     const built = await ctx.clients.active();
     const where = [profile.id, built.ok ? built.client.appId : '', base.ok ? base.baseUrl : ''].join('\n');
-    const runId = bulkRunId(items, where);
+    const runId = bulkRunId(givenItems, where);
     if (ctx.checkpoints.isOpen(runId)) {
       const msg = vscode.l10n.t('This list is being sent already with profile "{0}": wait for that run to end.', profile.name);
       if (showErrors) void vscode.window.showWarningMessage(msg);
@@ -176,6 +237,7 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
         const send = vscode.l10n.t('Send {0}', plan.valid.length - resumable);
         const detail = [
           vscode.l10n.t('{0} valid, {1} invalid (not sent), {2} unreadable line(s).', plan.valid.length, plan.invalid.length, problems.length),
+          hold.size > 0 ? vscode.l10n.t('{0} held back and not sent: not found by email or phone, cannot see the app, not active, or not checked.', hold.size) : '',
           resumable > 0 ? vscode.l10n.t('{0} were already set by an interrupted run of this list with profile "{1}" and will be skipped.', resumable, profile.name) : '',
           invalidText,
           describeProblems(problems, ctx.locale()),
@@ -187,7 +249,7 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
       }
 
       // A production profile asks once per run, not per user (BadgeActions asks).
-      const summary = await actions.bulk(items, plan.valid.length, { concurrency, checkpoint, ...(options.confirmProduction === undefined ? {} : { confirmed: options.confirmProduction }) }, (run) =>
+      const summary = await actions.bulk(items, plan.valid.length, { concurrency, checkpoint, ...(hold.size === 0 ? {} : { hold }), ...(options.confirmProduction === undefined ? {} : { confirmed: options.confirmProduction }) }, (run) =>
         vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Bulk badges'), cancellable: true }, (progress, token) => {
           const controller = new AbortController();
           const subscription = token.onCancellationRequested(() => controller.abort());
@@ -226,7 +288,8 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
           : summary.cancelled
             ? vscode.l10n.t('Bulk run cancelled: {0} set, {1} failed. Run the same list again to resume.', summary.ok, summary.failed)
             : vscode.l10n.t('Bulk run done: {0} set, {1} failed, {2} skipped.', summary.ok, summary.failed, summary.skipped);
-      const fullText = summary.superseded === undefined ? text : `${text} ${vscode.l10n.t('{0} not re-sent: a newer badge for the same user went out meanwhile.', summary.superseded)}`;
+      const supersededText = summary.superseded === undefined ? text : `${text} ${vscode.l10n.t('{0} not re-sent: a newer badge for the same user went out meanwhile.', summary.superseded)}`;
+      const fullText = hold.size === 0 ? supersededText : `${supersededText} ${vscode.l10n.t('{0} held back, not sent (see Show Results).', hold.size)}`;
       view.show(summary, items);
       const result: BulkCommandResult = {
         total: summary.total,
@@ -237,12 +300,13 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
         notSent,
         ...(summary.superseded === undefined ? {} : { superseded: summary.superseded }),
         ...(stopped === undefined ? {} : { stopped }),
+        ...recipientFields,
         results: summary.results,
       };
       if (options.silent === true) return result;
       const show = vscode.l10n.t('Show Results');
       const exportCsv = vscode.l10n.t('Export CSV…');
-      void (summary.failed > 0 || stopped !== undefined ? vscode.window.showWarningMessage(fullText, show, exportCsv) : vscode.window.showInformationMessage(fullText, show, exportCsv)).then((choice) => {
+      void (summary.failed > 0 || stopped !== undefined || hold.size > 0 ? vscode.window.showWarningMessage(fullText, show, exportCsv) : vscode.window.showInformationMessage(fullText, show, exportCsv)).then((choice) => {
         if (choice === show) return vscode.commands.executeCommand(`${BULK_RESULTS_VIEW_ID}.focus`);
         if (choice === exportCsv) return view.exportCsv();
         return undefined;

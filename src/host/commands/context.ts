@@ -5,6 +5,7 @@ import type { ProfileStore } from '../profiles.ts';
 import type { BadgeActions } from '../send/badgeActions.ts';
 import type { BadgeService } from '../send/badgeService.ts';
 import type { ClientCache } from '../send/clients.ts';
+import type { RecipientService } from '../send/recipients.ts';
 import type { SettingsWatcher } from '../settings.ts';
 import type { BulkCheckpointStore } from '../state/bulkCheckpoints.ts';
 import type { HistoryStore } from '../state/history.ts';
@@ -16,6 +17,7 @@ export interface CommandContext {
   actions: BadgeActions;
   service: BadgeService;
   clients: ClientCache;
+  recipients: RecipientService;
   credentials: CredentialStore;
   profiles: ProfileStore;
   settings: SettingsWatcher;

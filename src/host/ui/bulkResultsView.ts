@@ -17,9 +17,9 @@ type Node =
   /** The last row of a capped group: how many rows only the CSV export lists. */
   | { kind: 'more'; id: string; count: number };
 
-const ICONS: Readonly<Record<string, string>> = { failed: 'error', invalid: 'warning', ok: 'pass', skipped: 'debug-step-over' };
+const ICONS: Readonly<Record<string, string>> = { failed: 'error', invalid: 'warning', unresolved: 'question', 'not-visible': 'eye-closed', inactive: 'person', unknown: 'circle-slash', ok: 'pass', skipped: 'debug-step-over' };
 /** Open when the run is shown: what needs attention. The long lists of successes stay closed. */
-const EXPANDED: ReadonlySet<string> = new Set(['failed', 'invalid']);
+const EXPANDED: ReadonlySet<string> = new Set(['failed', 'invalid', 'unresolved', 'not-visible', 'inactive', 'unknown']);
 
 /** A count as the display language writes it (100,000). */
 function formatCount(count: number): string {
@@ -43,6 +43,14 @@ function groupLabel(status: string, count: number): string {
       return vscode.l10n.t('Skipped, done earlier ({0})', n);
     case 'superseded':
       return vscode.l10n.t('Not re-sent, a newer badge went out ({0})', n);
+    case 'unresolved':
+      return vscode.l10n.t('Not found by email or phone, not sent ({0})', n);
+    case 'not-visible':
+      return vscode.l10n.t('Cannot see the app, not sent ({0})', n);
+    case 'inactive':
+      return vscode.l10n.t('Not active (resigned, frozen, not activated), not sent ({0})', n);
+    case 'unknown':
+      return vscode.l10n.t('Could not be checked, not sent ({0})', n);
     default:
       return vscode.l10n.t('Other: {0} ({1})', status, n);
   }
@@ -116,7 +124,7 @@ export class BulkResultsView implements vscode.TreeDataProvider<Node>, vscode.Di
       return more;
     }
     const { item: result } = node;
-    const tree = new vscode.TreeItem(result.userId || vscode.l10n.t('(no user ID)'));
+    const tree = new vscode.TreeItem(result.userId || result.hold?.input || vscode.l10n.t('(no user ID)'));
     const details = result.result;
     const issue = result.issues?.[0];
     tree.description = [
@@ -124,6 +132,7 @@ export class BulkResultsView implements vscode.TreeDataProvider<Node>, vscode.Di
       details?.code === undefined || details.code === 0 ? undefined : String(details.code),
       details?.logId,
       issue === undefined ? undefined : `${issue.path || 'body'}: ${issue.id}`,
+      result.hold?.detail,
     ]
       .filter((part) => part !== undefined)
       .join(' · ');
@@ -131,6 +140,7 @@ export class BulkResultsView implements vscode.TreeDataProvider<Node>, vscode.Di
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.appendText(`${result.userId} (${result.userIdType})\n`);
     if (details?.version !== undefined) tooltip.appendText(vscode.l10n.t('Version: {0}', details.version) + '\n');
+    if (result.hold !== undefined) tooltip.appendText(`${result.hold.input === undefined ? '' : `${result.hold.input}: `}${result.hold.detail}\n`);
     if (guidance !== undefined) tooltip.appendText(`\n${guidance.title}\n${guidance.steps.map((step, i) => `${i + 1}. ${step}`).join('\n')}`);
     tree.tooltip = tooltip;
     if (details?.logId !== undefined) {

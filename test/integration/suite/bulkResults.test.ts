@@ -26,7 +26,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 /** A finished run of 100,000 rows, statuses interleaved in input order (row 1 is a success), as runBulk returns it. */
 function syntheticRun(): { summary: BulkSummary; items: unknown[]; counts: Record<BulkItemResult['status'], number> } {
-  const counts = { failed: 0, invalid: 0, ok: 0, skipped: 0, superseded: 0 };
+  const counts: Record<BulkItemResult['status'], number> = { failed: 0, invalid: 0, ok: 0, skipped: 0, superseded: 0, unresolved: 0, 'not-visible': 0, inactive: 0, unknown: 0 };
   const items: unknown[] = [];
   const results: BulkItemResult[] = [];
   for (let index = 0; index < ROWS; index++) {

@@ -1,0 +1,195 @@
+import type * as vscode from 'vscode';
+import { diagnose } from '../../core/diagnose.ts';
+import type { DiagnoseResult } from '../../core/diagnose.ts';
+import { formatMessage } from '../../core/messages.ts';
+import { RateWindow } from '../../core/openApi.ts';
+import type { Pace } from '../../core/openApi.ts';
+import { preflight } from '../../core/preflight.ts';
+import type { PreflightResult } from '../../core/preflight.ts';
+import { findDepartmentMembers, resolveContacts } from '../../core/recipients.ts';
+import type { DepartmentProgress, NotFoundReason, ResolveResult, ResolvedUser } from '../../core/recipients.ts';
+import type { TokenManager } from '../../core/token.ts';
+import type { Locale, UserIdType } from '../../core/types.ts';
+import type { ClientProblem, ClientSource, ProfileClient } from './clients.ts';
+
+export interface ResolveUsersInput {
+  emails?: readonly string[];
+  mobiles?: readonly string[];
+  departmentId?: string;
+  departmentIdType?: 'open_department_id' | 'department_id';
+  recursive?: boolean;
+  userIdType?: UserIdType;
+}
+
+/** What `feishuBadge.resolveUsers` returns (issue 10 §1). */
+export interface ResolveUsersResult {
+  ok: boolean;
+  users: ResolvedUser[];
+  /** Every input that found nobody, with the documented causes that fit (ids) and the same in the display language. */
+  notFound: Array<{ input: string; reasons: NotFoundReason[]; detail: string }>;
+  error?: string;
+  code?: number;
+  msg?: string;
+  logId?: string;
+  missingScopes?: string[];
+  /** Answers taken from this window's cache (same profile, app and ID type, less than 10 minutes old). */
+  cached?: number;
+}
+
+export interface RecipientCallOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: DepartmentProgress) => void;
+}
+
+const CACHE_TTL_MS = 10 * 60_000;
+const CACHE_MAX = 20_000;
+
+/**
+ * Resolves people to IDs, explains a missing badge, and checks recipients before a bulk run,
+ * with the active profile's credentials. open_ids are per app: the cache is keyed by profile, app,
+ * API base and ID type, and an entry is never read across them. Calls are paced per app within
+ * the contact APIs' limits (one turn-taker per token manager, so every caller of one app shares it).
+ */
+export class RecipientService {
+  readonly #clients: ClientSource;
+  readonly #locale: () => Locale;
+  readonly #log: vscode.LogOutputChannel;
+  readonly #paces = new WeakMap<TokenManager, Pace>();
+  readonly #cache = new Map<string, { user: ResolvedUser; at: number }>();
+  readonly #now: () => number;
+
+  constructor(options: { clients: ClientSource; locale: () => Locale; log: vscode.LogOutputChannel; now?: () => number }) {
+    this.#clients = options.clients;
+    this.#locale = options.locale;
+    this.#log = options.log;
+    this.#now = options.now ?? Date.now;
+  }
+
+  #pace(client: ProfileClient): Pace {
+    let pace = this.#paces.get(client.tokens);
+    if (pace === undefined) {
+      pace = RateWindow.contact().acquire;
+      this.#paces.set(client.tokens, pace);
+    }
+    return pace;
+  }
+
+  async #client(): Promise<{ ok: true; client: ProfileClient } | { ok: false; error: ClientProblem; message: string }> {
+    return this.#clients.forNetwork();
+  }
+
+  async resolve(input: ResolveUsersInput, options: RecipientCallOptions = {}): Promise<ResolveUsersResult> {
+    const built = await this.#client();
+    if (!built.ok) return { ok: false, users: [], notFound: [], error: built.error, msg: built.message };
+    const { client } = built;
+    const idType = input.userIdType ?? 'open_id';
+    const scope = `${client.profileId}\u0000${client.appId}\u0000${client.baseUrl}\u0000${idType}`;
+    const pace = this.#pace(client);
+    const signalOpt = options.signal === undefined ? {} : { signal: options.signal };
+    let result: ResolveResult;
+    let cached = 0;
+    if (input.departmentId !== undefined) {
+      result = await findDepartmentMembers(
+        client.transport,
+        client.tokens,
+        { departmentId: input.departmentId, userIdType: idType, ...(input.departmentIdType === undefined ? {} : { departmentIdType: input.departmentIdType }), ...(input.recursive === undefined ? {} : { recursive: input.recursive }) },
+        { ...signalOpt, pace, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) },
+      );
+    } else {
+      // Answers from the cache first; only the rest go to the platform.
+      const fromCache: ResolvedUser[] = [];
+      const ask = (source: 'email' | 'mobile', list: readonly string[] | undefined): string[] =>
+        (list ?? []).filter((item) => {
+          const hit = this.#cached(scope, source, item);
+          if (hit !== undefined) fromCache.push({ ...hit, [source]: item.trim() });
+          return hit === undefined;
+        });
+      const emails = ask('email', input.emails);
+      const mobiles = ask('mobile', input.mobiles);
+      cached = fromCache.length;
+      result = emails.length + mobiles.length === 0 ? { ok: true, users: [], notFound: [] } : await resolveContacts(client.transport, client.tokens, { emails, mobiles, userIdType: idType }, options.signal, pace);
+      for (const user of result.users) {
+        const key = user.source === 'email' ? user.email : user.mobile;
+        if (key !== undefined && (user.source === 'email' || user.source === 'mobile')) this.#remember(scope, user.source, key, user);
+      }
+      result = { ...result, users: [...fromCache, ...result.users] };
+    }
+    const locale = this.#locale();
+    const out: ResolveUsersResult = {
+      ok: result.ok,
+      users: result.users,
+      notFound: result.notFound.map((entry) => ({ ...entry, detail: entry.reasons.map((reason) => formatMessage(`recipient.${reason}`, locale)).join(' ') })),
+    };
+    if (cached > 0) out.cached = cached;
+    for (const field of ['error', 'code', 'msg', 'logId', 'missingScopes'] as const) {
+      if (result[field] !== undefined) (out as unknown as Record<string, unknown>)[field] = result[field];
+    }
+    this.#log.info(
+      `resolve users: ${out.users.length} found, ${out.notFound.length} not found${cached > 0 ? `, ${cached} from cache` : ''}${out.ok ? '' : `; stopped: ${out.error ?? ''}${out.code === undefined ? '' : ` ${out.code}`}${out.logId === undefined ? '' : ` log_id=${out.logId}`}`}`,
+    );
+    return out;
+  }
+
+  #cached(scope: string, source: 'email' | 'mobile', input: string): ResolvedUser | undefined {
+    const key = `${scope}\u0000${source}\u0000${input.trim().toLowerCase()}`;
+    const entry = this.#cache.get(key);
+    if (entry === undefined) return undefined;
+    if (this.#now() - entry.at > CACHE_TTL_MS) {
+      this.#cache.delete(key);
+      return undefined;
+    }
+    return entry.user;
+  }
+
+  #remember(scope: string, source: 'email' | 'mobile', input: string, user: ResolvedUser): void {
+    const key = `${scope}\u0000${source}\u0000${input.trim().toLowerCase()}`;
+    this.#cache.delete(key);
+    this.#cache.set(key, { user, at: this.#now() });
+    if (this.#cache.size > CACHE_MAX) {
+      const oldest = this.#cache.keys().next();
+      if (oldest.done !== true) this.#cache.delete(oldest.value);
+    }
+  }
+
+  /** Forgets every cached resolution (credentials or profiles changed). */
+  clearCache(): void {
+    this.#cache.clear();
+  }
+
+  async diagnose(
+    input: { userId: string; userIdType: UserIdType; counts?: { pc?: { web_app?: number; gadget?: number }; mobile?: { web_app?: number; gadget?: number } } },
+    options: RecipientCallOptions = {},
+  ): Promise<DiagnoseResult> {
+    const locale = this.#locale();
+    const built = await this.#clients.active();
+    if (!built.ok && built.error !== 'no-credentials') {
+      // Settings that cannot be used: the first check fails with the reason, the rest cannot run.
+      const checks = (await diagnose(undefined, undefined, { userId: input.userId, userIdType: input.userIdType, locale, hasCredentials: false })).checks;
+      return { ok: false, checks: checks.map((check, index) => (index === 0 ? { ...check, status: 'fail' as const, detail: built.message } : check)) };
+    }
+    if (!built.ok) return diagnose(undefined, undefined, { userId: input.userId, userIdType: input.userIdType, locale, hasCredentials: false });
+    const network = await this.#client();
+    if (!network.ok) {
+      const checks = (await diagnose(undefined, undefined, { userId: input.userId, userIdType: input.userIdType, locale, hasCredentials: false })).checks;
+      return { ok: false, checks: checks.map((check, index) => (index === 0 ? { ...check, status: 'fail' as const, detail: network.message } : check)) };
+    }
+    const { client } = network;
+    const appId = client.credentials.kind === 'self-built' ? client.credentials.appId : undefined;
+    const result = await diagnose(
+      client.transport,
+      client.tokens,
+      { userId: input.userId, userIdType: input.userIdType, locale, hasCredentials: true, ...(appId === undefined ? {} : { appId }), ...(input.counts === undefined ? {} : { counts: input.counts }) },
+      { pace: this.#pace(client), ...(options.signal === undefined ? {} : { signal: options.signal }) },
+    );
+    this.#log.info(`diagnose ${input.userIdType}: ${result.checks.map((check) => `${check.id}=${check.status}${check.code === undefined ? '' : `(${check.code})`}`).join(' ')}`);
+    return result;
+  }
+
+  async preflight(userIds: readonly string[], userIdType: UserIdType, options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<PreflightResult | { ok: false; error: ClientProblem | 'no-app-id'; msg: string }> {
+    const built = await this.#client();
+    if (!built.ok) return { ok: false, error: built.error, msg: built.message };
+    const { client } = built;
+    if (client.credentials.kind !== 'self-built') return { ok: false, error: 'no-app-id', msg: '' };
+    return preflight(client.transport, client.tokens, { appId: client.credentials.appId, userIds, userIdType }, { pace: this.#pace(client), ...options });
+  }
+}
