@@ -177,4 +177,36 @@ describe('recipients and diagnosis in the extension host', function () {
     assert.deepEqual(result.results.filter((r) => r.status === 'failed').map((r) => r.result?.code).sort(), [213006, 213007]);
     assert.equal(server.badgeRequests().length, 3);
   });
+
+  it('1,000 recipients by email with pre-flight, at a badge limit of 50/s: resolved, checked and sent within a generous bound (figure printed)', async function () {
+    this.timeout(180_000);
+    server.reset();
+    const hidden: string[] = [];
+    for (let i = 0; i < 1_000; i++) {
+      server.addPerson({ userId: `u_vol_${i}`, email: `vol${i}@example.com`, ...(i % 20 === 19 ? { status: { is_frozen: true } } : {}) });
+      if (i % 25 === 24) hidden.push(`u_vol_${i}`);
+    }
+    server.configureApp(APP.appId, { hiddenFrom: hidden });
+    server.setRateLimit({ limit: 50, windowMs: 1_000, headers: 'on429' });
+    await useApp(APP);
+    server.clearRequests();
+    const items = Array.from({ length: 1_000 }, (_, i) => ({ email: `vol${i}@example.com`, pc: { web_app: 1 }, mobile: { web_app: 1 } }));
+    const started = Date.now();
+    const result = await bulk({ items, preflight: true, concurrency: 8 });
+    const ms = Date.now() - started;
+    // 50 frozen, 40 hidden, 10 both (inactive wins): 80 held back.
+    assert.deepEqual([result.ok, result.failed, result.held], [920, 0, 80], JSON.stringify({ ...result, results: result.results.filter((r) => r.status === 'failed').slice(0, 3) }));
+    assert.deepEqual(result.preflight, { sendable: 920, notVisible: 30, inactive: 50, unknown: 0 });
+    assert.deepEqual(result.contacts, { total: 1_000, resolved: 1_000 });
+    const floorMs = (920 / 50) * 1_000;
+    const contact = server.requests.filter((r) => r.route === 'other');
+    const badges = server.badgeRequests();
+    const span = (list: typeof badges): string => (list.length === 0 ? '-' : `${(((list.at(-1)?.receivedAt ?? 0) - (list[0]?.receivedAt ?? 0)) / 1000).toFixed(2)} s`);
+    console.log(
+      `[figure] 1,000 recipients by email with pre-flight in the extension host: ${(ms / 1000).toFixed(2)} s for 920 sent (floor ${(floorMs / 1000).toFixed(1)} s at 50/s, ratio ${(ms / floorMs).toFixed(3)}); ` +
+        `${contact.length} contact and visibility calls over ${span(contact)}, first badge ${(((badges[0]?.receivedAt ?? started) - started) / 1000).toFixed(2)} s after the start, ${badges.length} badge requests over ${span(badges)} (${badges.filter((r) => r.status === 429).length} answered 429)`,
+    );
+    assert.ok(ms < floorMs * 3, `took ${ms} ms, more than 3 × the ${floorMs} ms floor`);
+    assert.equal(server.badgeRequests().filter((r) => r.code === 213006 || r.code === 213007).length, 0, 'nobody the pre-flight held back was sent');
+  });
 });
