@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): FeishuBadgeApi {
   const bulkResults = new BulkResultsView();
   const statusBar = new StatusBarController({ actions, profiles, credentials, settings, recent });
   const contextKeys = new ContextKeys({ actions, service, history, credentials, profiles });
-  const form = new FormViewProvider(extensionUri, actions, { credentials, profiles, settings, recent, history, locale, removedProfileLabel: () => vscode.l10n.t('a removed profile') }, log);
+  const form = new FormViewProvider(extensionUri, actions, { credentials, profiles, settings, recent, history, locale, removedProfileLabel: () => vscode.l10n.t('a removed profile') }, log, recipients);
   const extensionId = context.extension.id;
   const ctx: CommandContext = { actions, service, clients, recipients, credentials, profiles, settings, recent, history, checkpoints, bulkResults, log, locale, extensionId };
   subscriptions.push(log, settings, profiles, credentials, clients, actions, bulkResults, statusBar, contextKeys, form);

@@ -8,8 +8,8 @@ import type { Guidance } from '../core/guidance/guidance.ts';
 import type { MessageId } from '../core/messages.ts';
 import type { BadgeCommandResult, CommandErrorKind } from '../core/result.ts';
 import type { ClientBadgeNum, RetryReason, RetryRecord } from '../core/types.ts';
-import type { FormResult, FromHost, HistoryItem, HostState, RememberedInfo } from './protocol.ts';
-import { FORM_HISTORY_MAX, USER_ID_TYPE_VALUES, historyIndexSchema, targetSchema } from './protocol.ts';
+import type { Diagnosis, DiagnosisCheck, DiagnosisError, FormResult, FromHost, HistoryItem, HostState, LookupAnswer, LookupError, LookupStatus, LookupUser, RememberedInfo } from './protocol.ts';
+import { DIAGNOSIS_STATUSES, DRAFT_MAX_LENGTH, FORM_HISTORY_MAX, USER_ID_TYPE_VALUES, historyIndexSchema, targetSchema } from './protocol.ts';
 
 const ACTIONS = ['send', 'clear'] as const;
 
@@ -164,6 +164,64 @@ export const formResultSchema = v.object({
   raw: maybe(v.string()),
 } satisfies FieldsOf<FormResult>);
 
+/** Text from a server, bounded: what the form shows of it, never all of an unexpected megabyte. */
+const serverText = (max: number) => v.pipe(v.string(), v.transform((text) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)));
+const scopesSchema = listOf(v.pipe(v.string(), v.nonEmpty(), v.maxLength(200)), 20);
+
+const lookupUserSchema = v.object({
+  id: v.pipe(v.string(), v.nonEmpty(), v.maxLength(DRAFT_MAX_LENGTH.userId)),
+  idType: v.picklist(USER_ID_TYPE_VALUES),
+  name: maybe(serverText(200)),
+  status: maybe(
+    v.object({
+      resigned: maybe(v.boolean()),
+      frozen: maybe(v.boolean()),
+      notActivated: maybe(v.boolean()),
+      exited: maybe(v.boolean()),
+      unjoined: maybe(v.boolean()),
+    } satisfies FieldsOf<LookupStatus>),
+  ),
+} satisfies FieldsOf<LookupUser>);
+
+const lookupErrorSchema = v.object({
+  kind: maybe(v.pipe(v.string(), v.maxLength(64))),
+  msg: v.fallback(serverText(2000), ''),
+  code: maybe(finite),
+  logId: maybe(v.pipe(v.string(), v.maxLength(128))),
+  missingScopes: maybe(scopesSchema),
+} satisfies FieldsOf<LookupError>);
+
+export const lookupAnswerSchema = v.object({
+  requestId: v.string(),
+  query: v.string(),
+  users: v.fallback(listOf(lookupUserSchema, 20), []),
+  notFound: maybe(v.object({ detail: v.fallback(serverText(2000), '') })),
+  error: maybe(lookupErrorSchema),
+} satisfies FieldsOf<LookupAnswer>);
+
+const diagnosisCheckSchema = v.object({
+  id: v.pipe(v.string(), v.maxLength(64)),
+  status: v.picklist(DIAGNOSIS_STATUSES),
+  title: serverText(200),
+  detail: v.fallback(serverText(4000), ''),
+  fix: maybe(serverText(4000)),
+  code: maybe(finite),
+  logId: maybe(v.pipe(v.string(), v.maxLength(128))),
+  missingScopes: maybe(scopesSchema),
+  permissionPage: maybe(v.pipe(v.string(), v.maxLength(2000))),
+} satisfies FieldsOf<DiagnosisCheck>);
+
+export const diagnosisSchema = v.object({
+  ok: v.boolean(),
+  checks: listOf(diagnosisCheckSchema, 20),
+  cancelled: maybe(v.literal(true)),
+} satisfies FieldsOf<Diagnosis>);
+
+export const diagnosisErrorSchema = v.object({
+  kind: v.picklist(['unavailable', 'internal']),
+  msg: maybe(serverText(2000)),
+} satisfies FieldsOf<DiagnosisError>);
+
 type HostMessage<T extends FromHost['type']> = FieldsOf<Extract<FromHost, { type: T }>>;
 
 const fromHostSchema = v.variant('type', [
@@ -179,6 +237,14 @@ const fromHostSchema = v.variant('type', [
   v.object({ type: v.literal('busy'), requestId: v.string(), action: v.picklist(ACTIONS) } satisfies HostMessage<'busy'>),
   v.object({ type: v.literal('result'), payload: formResultSchema } satisfies HostMessage<'result'>),
   v.object({ type: v.literal('copied'), what: v.picklist(['curl', 'http', 'logId']) } satisfies HostMessage<'copied'>),
+  v.object({ type: v.literal('lookupResult'), ...lookupAnswerSchema.entries } satisfies HostMessage<'lookupResult'>),
+  v.object({
+    type: v.literal('diagnosis'),
+    requestId: v.string(),
+    target: targetSchema,
+    result: diagnosisSchema,
+    error: maybe(diagnosisErrorSchema),
+  } satisfies HostMessage<'diagnosis'>),
 ]) satisfies v.GenericSchema<unknown, FromHost>;
 
 /** Run-time check of a message from the host; `undefined` for anything the form cannot read. */

@@ -4,7 +4,7 @@
 // secret or token is ever part of a message.
 import * as v from 'valibot';
 import type { BadgeCommandResult } from '../core/result.ts';
-import { MAX_EXTRA_BYTES } from '../core/schema.ts';
+import { MAX_COUNT, MAX_EXTRA_BYTES } from '../core/schema.ts';
 import type { RememberedBadge, Target } from '../core/badgeState.ts';
 import { HISTORY_MAX } from '../core/badgeState.ts';
 import { USER_ID_TYPES as USER_ID_TYPE_VALUES } from '../core/types.ts';
@@ -97,6 +97,104 @@ export interface FormResult {
   raw?: string;
 }
 
+/**
+ * What an email or phone number typed into the user ID field could be looked up as (issue 10):
+ * `email` for anything with an `@`; `mobile` for `+` and digits, or 11 digits starting with 1 (a
+ * mainland China number); spaces, hyphens and brackets between the digits are allowed. Undefined
+ * for anything else, and for text with a control or invisible character (the ID's own check names it).
+ */
+export type ContactKind = 'email' | 'mobile';
+
+/** The longest email or phone number the form looks up (an email address is at most 320 characters). */
+export const LOOKUP_QUERY_MAX = 320;
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+export function contactKind(text: string, userIdType?: UserIdType): ContactKind | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed.length > LOOKUP_QUERY_MAX || INVISIBLE.test(trimmed)) return undefined;
+  if (trimmed.includes('@')) return /\s/.test(trimmed) ? undefined : 'email';
+  if (!/^\+?[\d\s()-]+$/.test(trimmed)) return undefined;
+  const digits = mobileDigits(trimmed);
+  // A bare 11-digit number may be a tenant user_id (employee numbers are): with that ID type only a
+  // number with its +country code is taken for a phone.
+  return /^\+\d{5,15}$/.test(digits) || (/^1\d{10}$/.test(digits) && userIdType !== 'user_id') ? 'mobile' : undefined;
+}
+
+/** A phone number as the platform looks it up: the separators people type left out. */
+export function mobileDigits(text: string): string {
+  return text.trim().replace(/[\s()-]/g, '');
+}
+
+/** A person's account state as the form words it; absent flags are unknown. */
+export interface LookupStatus {
+  resigned?: boolean;
+  frozen?: boolean;
+  notActivated?: boolean;
+  exited?: boolean;
+  unjoined?: boolean;
+}
+
+/** Someone an email or phone number resolved to. */
+export interface LookupUser {
+  id: string;
+  idType: UserIdType;
+  name?: string;
+  status?: LookupStatus;
+}
+
+/**
+ * Why a lookup found nothing usable. `kind` is the lookup's error (`missing-scope`, `cancelled`,
+ * `no-credentials`, `api`, …, or `unavailable` / `internal` from the form's host); `msg` arrives in
+ * the display language or as the server said it.
+ */
+export interface LookupError {
+  kind?: string;
+  msg: string;
+  code?: number;
+  logId?: string;
+  missingScopes?: string[];
+}
+
+/** The host's answer to a `lookup`: `query` is echoed, so an answer for text no longer typed is dropped. */
+export interface LookupAnswer {
+  requestId: string;
+  query: string;
+  users: LookupUser[];
+  /** Nobody has it: the causes that fit, in the display language. */
+  notFound?: { detail: string };
+  error?: LookupError;
+}
+
+export type DiagnosisStatus = 'pass' | 'warn' | 'fail' | 'skip';
+export const DIAGNOSIS_STATUSES = ['pass', 'warn', 'fail', 'skip'] as const satisfies readonly DiagnosisStatus[];
+
+/** One check of "why no red dot?", its texts in the display language. */
+export interface DiagnosisCheck {
+  id: string;
+  status: DiagnosisStatus;
+  title: string;
+  detail: string;
+  fix?: string;
+  code?: number;
+  logId?: string;
+  /** For a check skipped for a missing scope: the scopes to grant, and where. */
+  missingScopes?: string[];
+  permissionPage?: string;
+}
+
+export interface Diagnosis {
+  /** True when no check failed. */
+  ok: boolean;
+  checks: DiagnosisCheck[];
+  cancelled?: true;
+}
+
+/** A diagnosis that could not run at all (no lookup service here, or a bug; `msg` in the display language). */
+export interface DiagnosisError {
+  kind: 'unavailable' | 'internal';
+  msg?: string;
+}
+
 export type FromHost =
   | { type: 'state'; state: HostState }
   /** `version` and `remembered` absent: the host could not tell (no credentials, say). */
@@ -104,7 +202,10 @@ export type FromHost =
   | { type: 'version'; target: Target; version?: string; remembered?: RememberedInfo; seq?: number }
   | { type: 'busy'; requestId: string; action: 'send' | 'clear' }
   | { type: 'result'; payload: FormResult }
-  | { type: 'copied'; what: 'curl' | 'http' | 'logId' };
+  | { type: 'copied'; what: 'curl' | 'http' | 'logId' }
+  | ({ type: 'lookupResult' } & LookupAnswer)
+  /** `target`: what was diagnosed, so the form drops a diagnosis for an ID no longer in the field. */
+  | { type: 'diagnosis'; requestId: string; target: Target; result: Diagnosis; error?: DiagnosisError };
 
 export const HOST_COMMANDS = ['configureCredentials', 'useTenantToken', 'testConnection', 'showLog', 'switchProfile', 'addProfile', 'openWalkthrough'] as const;
 export type HostCommand = (typeof HOST_COMMANDS)[number];
@@ -142,6 +243,17 @@ const requestId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,64}$/));
 /** A position in the host's history: what `resend` names and each listed entry carries. */
 export const historyIndexSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(HISTORY_MAX - 1));
 
+const lookupQuery = v.pipe(
+  v.string(),
+  v.nonEmpty(),
+  v.maxLength(LOOKUP_QUERY_MAX),
+  v.check((query) => !INVISIBLE.test(query), 'no control characters'),
+  v.check((query) => query === query.trim() && contactKind(query) !== undefined, 'an email or a phone number'),
+);
+const diagnoseCount = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(MAX_COUNT));
+const diagnoseClient = v.object({ web_app: v.optional(diagnoseCount), gadget: v.optional(diagnoseCount) });
+const diagnoseTarget = v.object({ userId: v.pipe(v.string(), v.nonEmpty(), v.maxLength(DRAFT_MAX_LENGTH.userId)), userIdType: v.picklist(USER_ID_TYPE_VALUES) });
+
 /** `value` as the schema's output, or `undefined` when it does not match. */
 function checked<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T | undefined {
   const parsed = v.safeParse(schema, value);
@@ -167,6 +279,15 @@ const fromWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('openDocs'), url: v.pipe(v.string(), v.regex(DOC_URL_PATTERN)) }),
   // The README's own section, opened from the extension's files (works offline).
   v.object({ type: v.literal('openGuide'), topic: v.picklist(['sandbox']) }),
+  // An email or phone number to resolve to an ID of this type (issue 10).
+  v.object({ type: v.literal('lookup'), requestId, query: lookupQuery, userIdType: v.picklist(USER_ID_TYPE_VALUES) }),
+  // "Why no red dot?" for one person, with the counts about to be sent (the app's abilities are checked against them).
+  v.object({
+    type: v.literal('diagnose'),
+    requestId,
+    target: diagnoseTarget,
+    counts: v.optional(v.object({ pc: v.optional(diagnoseClient), mobile: v.optional(diagnoseClient) })),
+  }),
 ]);
 
 export type FromWebview = v.InferOutput<typeof fromWebviewSchema>;

@@ -2,9 +2,11 @@
 // it on every change and derives one view from it for the sections in sections/ to draw. It talks
 // to the host only through the messages in shared/protocol.ts, and reads every message it gets
 // through shared/fromHost.ts.
-import type { Locale } from '../core/types.ts';
+import { MAX_COUNT } from '../core/schema.ts';
+import type { ClientBadgeNum, Locale } from '../core/types.ts';
 import { parseFromHost } from '../shared/fromHost.ts';
-import type { Draft, FromWebview, HostState } from '../shared/protocol.ts';
+import type { Draft, FromWebview, HostState, LookupAnswer, Target } from '../shared/protocol.ts';
+import { contactKind, draftToInput } from '../shared/protocol.ts';
 import { el, replace } from './dom.ts';
 import type { Evaluation } from './model.ts';
 import { evaluate, mirroredCounts, sameTarget } from './model.ts';
@@ -39,6 +41,29 @@ function connectionKey(host: HostState): string {
 }
 const NOTE_MS = 4000;
 
+/** The draft's counts that are whole numbers in range, for Diagnose to check against the app's abilities. */
+function countsOf(draft: Draft): { pc?: ClientBadgeNum; mobile?: ClientBadgeNum } | undefined {
+  const input = draftToInput(draft);
+  const client = (value: unknown): ClientBadgeNum | undefined => {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const out: ClientBadgeNum = {};
+    for (const key of ['web_app', 'gadget'] as const) {
+      const count = (value as Record<string, unknown>)[key];
+      if (typeof count === 'number' && Number.isSafeInteger(count) && count >= 0 && count <= MAX_COUNT) out[key] = count;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  };
+  const pc = client(input.pc);
+  const mobile = client(input.mobile);
+  if (pc === undefined && mobile === undefined) return undefined;
+  return { ...(pc === undefined ? {} : { pc }), ...(mobile === undefined ? {} : { mobile }) };
+}
+
+/** Whether the lookup found the target: then its card stays in view beside the ID it gave. */
+function foundIn(answer: LookupAnswer, target: Target | undefined): boolean {
+  return target !== undefined && answer.users.some((user) => user.id === target.userId && user.idType === target.userIdType);
+}
+
 function newRequestId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
@@ -63,6 +88,9 @@ export class Form {
   #staleBefore = 0;
   #note: string | undefined;
   #noteTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The lookup and the diagnosis asked for and not answered yet (they do not block a send). */
+  #lookupPending: { requestId: string; query: string } | undefined;
+  #diagnosePending: { requestId: string; target: Target } | undefined;
 
   constructor(root: HTMLElement, api: VsCodeApi, saved: SavedState, fallbackLocale: Locale) {
     this.#api = api;
@@ -79,6 +107,9 @@ export class Form {
       clear: () => this.#clear(),
       cancel: () => this.#cancel(),
       resend: (index, at) => this.#resend(index, at),
+      lookup: () => this.#lookup(),
+      diagnose: () => this.#diagnose(),
+      cancelDiagnosis: () => this.#cancelDiagnosis(),
     };
     const header = connection.create(ctx);
     const firstRun = empty.create(ctx);
@@ -165,6 +196,34 @@ export class Form {
       case 'copied':
         this.#showNote(t(message.what === 'logId' ? 'copied.logId' : message.what === 'curl' ? 'copied.curl' : 'copied.http', this.#locale));
         break;
+      case 'lookupResult': {
+        const { type: _type, ...answer } = message;
+        const pending = this.#lookupPending;
+        if (pending?.requestId === answer.requestId) this.#lookupPending = undefined;
+        // An older answer for the same text: the one asked for last follows.
+        else if (pending !== undefined && pending.query === answer.query) break;
+        // Stale: the field no longer holds what was looked up (the draft is left as it is).
+        if (answer.query !== this.#saved.draft.userId.trim()) {
+          this.#update();
+          break;
+        }
+        this.#saved.lookup = answer;
+        this.#persist();
+        this.#update();
+        break;
+      }
+      case 'diagnosis': {
+        if (this.#diagnosePending?.requestId === message.requestId) this.#diagnosePending = undefined;
+        // For an ID no longer in the field: dropped, as the field now asks about someone else.
+        if (!sameTarget(message.target, this.#evaluation?.target)) {
+          this.#update();
+          break;
+        }
+        this.#saved.diagnosis = { target: message.target, result: message.result, ...(message.error === undefined ? {} : { error: message.error }) };
+        this.#persist();
+        this.#update();
+        break;
+      }
       default: {
         const unreachable: never = message;
         return unreachable;
@@ -255,6 +314,43 @@ export class Form {
     this.#update();
   }
 
+  /** Looks up the email or phone number in the user ID field, as an ID of the draft's type. */
+  #lookup(): void {
+    const query = this.#saved.draft.userId.trim();
+    if (contactKind(query, this.#saved.draft.userIdType) === undefined || this.#needsCredentials()) return;
+    if (this.#lookupPending?.query === query) return;
+    const requestId = newRequestId();
+    this.#lookupPending = { requestId, query };
+    this.#api.postMessage({ type: 'lookup', requestId, query, userIdType: this.#saved.draft.userIdType });
+    this.#update();
+  }
+
+  /** Diagnoses the target in the field, with the draft's counts when it has any. */
+  #diagnose(): void {
+    const target = this.#diagnosisTarget(this.#evaluation);
+    if (target === undefined || sameTarget(this.#diagnosePending?.target, target)) return;
+    const requestId = newRequestId();
+    this.#diagnosePending = { requestId, target };
+    const counts = countsOf(this.#saved.draft);
+    this.#api.postMessage({ type: 'diagnose', requestId, target: { ...target }, ...(counts === undefined ? {} : { counts }) });
+    this.#update();
+  }
+
+  #cancelDiagnosis(): void {
+    const pending = this.#diagnosePending;
+    if (pending === undefined) return;
+    this.#api.postMessage({ type: 'cancel', requestId: pending.requestId });
+    // The host answers with what it checked so far; the form is free at once.
+    this.#diagnosePending = undefined;
+    this.#update();
+  }
+
+  /** What Diagnose runs for: an ID in the field, and credentials to ask with. */
+  #diagnosisTarget(evaluation: Evaluation | undefined): Target | undefined {
+    const target = evaluation?.target;
+    return target !== undefined && target.userId !== '' && this.#saved.host?.hasCredentials === true ? target : undefined;
+  }
+
   /** Drops the host's version estimate and remembered badge (they are asked for again). */
   #forget(): void {
     delete this.#saved.version;
@@ -265,6 +361,11 @@ export class Form {
   #forgetConnection(): void {
     this.#forget();
     delete this.#saved.result;
+    // IDs are per app (an open_id of one app is not another's): the lookup and diagnosis go too.
+    delete this.#saved.lookup;
+    delete this.#saved.diagnosis;
+    this.#lookupPending = undefined;
+    this.#diagnosePending = undefined;
   }
 
   /** Asks the host for the next automatic version of the current target, debounced while typing. */
@@ -331,6 +432,25 @@ export class Form {
       note: this.#note,
       result: this.#saved.result,
       resultAction: this.#saved.resultAction ?? 'send',
+      lookup: this.#lookupView(draft, evaluation),
+      diagnosis: this.#diagnosisView(evaluation),
+    };
+  }
+
+  #lookupView(draft: Draft, evaluation: Evaluation): View['lookup'] {
+    const query = draft.userId.trim();
+    const answer = this.#saved.lookup;
+    const relevant = answer !== undefined && (answer.query === query || foundIn(answer, evaluation.target));
+    return { busy: evaluation.contact !== undefined && this.#lookupPending?.query === query, answer: relevant ? answer : undefined };
+  }
+
+  #diagnosisView(evaluation: Evaluation): View['diagnosis'] {
+    const target = this.#diagnosisTarget(evaluation);
+    const shown = this.#saved.diagnosis;
+    return {
+      target,
+      busy: target !== undefined && sameTarget(this.#diagnosePending?.target, target),
+      shown: shown !== undefined && sameTarget(shown.target, evaluation.target) ? shown : undefined,
     };
   }
 

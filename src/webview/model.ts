@@ -5,8 +5,9 @@ import { formatMessage } from '../core/messages.ts';
 import type { ValidationIssue } from '../core/schema.ts';
 import { validateBadge } from '../core/schema.ts';
 import type { Locale, UserIdType } from '../core/types.ts';
-import type { Draft, Target } from '../shared/protocol.ts';
-import { draftToInput } from '../shared/protocol.ts';
+import type { ContactKind, Draft, Target } from '../shared/protocol.ts';
+import { contactKind, draftToInput } from '../shared/protocol.ts';
+import { t } from './strings.ts';
 
 export type FieldId = 'userId' | 'userIdType' | 'pcWebApp' | 'pcGadget' | 'mobileWebApp' | 'mobileGadget' | 'manualVersion' | 'extra' | 'counts';
 
@@ -23,6 +24,8 @@ export interface Evaluation {
   warnings: FieldMessage[];
   /** The target as it would be sent (user ID trimmed), when the user ID itself is valid. */
   target?: Target;
+  /** The user ID field holds an email or a phone number: not an ID, but something to look one up by. */
+  contact?: ContactKind;
   /** `user_id_type=…`, without the `?`. */
   query: string;
   /** The JSON body, pretty-printed: exactly what the host sends, except an estimated auto version. */
@@ -97,8 +100,16 @@ export function evaluate(draft: Draft, locale: Locale, autoVersion: string | und
     severity: issue.severity,
     text: formatMessage(issue.id, locale, issue.params),
   });
-  const errors = issues.errors.filter(shown).map(toMessage);
-  const warnings = issues.warnings.filter(shown).map(toMessage);
+  let errors = issues.errors.filter(shown).map(toMessage);
+  let warnings = issues.warnings.filter(shown).map(toMessage);
+  // An email or a phone number is not an ID (the API would answer "no such user"): one clear
+  // message instead of the ID's own (a phone number's spaces, an open_id's missing "ou_").
+  const contact = contactKind(draft.userId, draft.userIdType);
+  if (contact !== undefined) {
+    const notAnId: FieldMessage = { field: 'userId', severity: 'error', text: t(contact === 'email' ? 'lookup.notAnId.email' : 'lookup.notAnId.mobile', locale) };
+    errors = [notAnId, ...errors.filter((message) => message.field !== 'userId')];
+    warnings = warnings.filter((message) => message.field !== 'userId');
+  }
 
   const userIdType: UserIdType = draft.userIdType;
   const query = new URLSearchParams({ user_id_type: userIdType }).toString();
@@ -112,7 +123,8 @@ export function evaluate(draft: Draft, locale: Locale, autoVersion: string | und
   }
   if (draft.versionMode === 'auto') bodyObject.version = autoVersion ?? placeholder;
   const userIdBroken = issues.errors.some((issue) => issue.path === 'user_id');
-  const evaluation: Evaluation = { ok: validation.ok, errors, warnings, query, body: JSON.stringify(bodyObject, null, 2) };
-  if (!userIdBroken) evaluation.target = targetOf(draft);
+  const evaluation: Evaluation = { ok: validation.ok && contact === undefined, errors, warnings, query, body: JSON.stringify(bodyObject, null, 2) };
+  if (contact !== undefined) evaluation.contact = contact;
+  else if (!userIdBroken) evaluation.target = targetOf(draft);
   return evaluation;
 }

@@ -2,8 +2,8 @@
 // older or broken build, so it is read with the same schemas as the host's messages, field by field.
 import * as v from 'valibot';
 import type { FieldsOf } from '../shared/fromHost.ts';
-import { formResultSchema, hostStateSchema, maybe, rememberedSchema } from '../shared/fromHost.ts';
-import type { Draft, FormResult, HostState, RememberedInfo, Target } from '../shared/protocol.ts';
+import { diagnosisErrorSchema, diagnosisSchema, formResultSchema, hostStateSchema, lookupAnswerSchema, maybe, rememberedSchema } from '../shared/fromHost.ts';
+import type { Diagnosis, DiagnosisError, Draft, FormResult, HostState, LookupAnswer, RememberedInfo, Target } from '../shared/protocol.ts';
 import { EMPTY_DRAFT, parseDraft, targetSchema } from '../shared/protocol.ts';
 
 /** What the form keeps, so hiding or reloading the view loses nothing. */
@@ -17,6 +17,17 @@ export interface SavedState {
   remembered?: { target: Target; badge?: RememberedInfo };
   result?: FormResult;
   resultAction?: 'send' | 'clear';
+  /** The last lookup of an email or phone number (shown while the field holds it, or an ID it found). */
+  lookup?: LookupAnswer;
+  /** The last diagnosis, for the target it was run for (shown while the field holds that target). */
+  diagnosis?: SavedDiagnosis;
+}
+
+/** A diagnosis as the form keeps it: for the target it was run for, and why it could not run, if so. */
+export interface SavedDiagnosis {
+  target: Target;
+  result: Diagnosis;
+  error?: DiagnosisError;
 }
 
 const savedSchema = v.object({
@@ -26,6 +37,8 @@ const savedSchema = v.object({
   remembered: maybe(v.object({ target: targetSchema, badge: v.optional(rememberedSchema) })),
   result: maybe(formResultSchema),
   resultAction: maybe(v.picklist(['send', 'clear'])),
+  lookup: maybe(lookupAnswerSchema),
+  diagnosis: maybe(v.object({ target: targetSchema, result: diagnosisSchema, error: maybe(diagnosisErrorSchema) } satisfies FieldsOf<SavedDiagnosis>)),
 } satisfies FieldsOf<Omit<SavedState, 'draft'>>);
 
 /** Each field of the draft as saved when it is valid, else the empty draft's. */

@@ -45,6 +45,7 @@ export const resolveUsersArgs = v.pipe(
     departmentIdType: v.optional(v.picklist(['open_department_id', 'department_id'])),
     recursive: v.optional(v.boolean()),
     userIdType: v.optional(idType),
+    includeResigned: v.optional(v.boolean()),
   }),
   v.check((args) => (args.departmentId !== undefined) !== ((args.emails?.length ?? 0) + (args.mobiles?.length ?? 0) > 0), 'one of: emails/mobiles, or departmentId'),
 );

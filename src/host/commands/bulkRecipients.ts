@@ -3,6 +3,7 @@ import type { BulkHold } from '../../core/bulk.ts';
 import { planBulk } from '../../core/bulk.ts';
 import { contactOf, withResolvedId } from '../../core/bulkInput.ts';
 import { formatDiagnose } from '../../core/diagnoseMessages.ts';
+import { inactiveReasons } from '../../core/preflight.ts';
 import type { PreflightEntry } from '../../core/preflight.ts';
 import { formatMessage } from '../../core/messages.ts';
 import type { UserIdType } from '../../core/types.ts';
@@ -61,7 +62,8 @@ export async function prepareRecipients(ctx: CommandContext, items: readonly unk
       total += contacts.length;
       options.report?.(vscode.l10n.t('Finding {0} people by email or phone…', contacts.length));
       const result = await ctx.recipients.resolve(
-        { emails: contacts.filter((c) => c.source === 'email').map((c) => c.value), mobiles: contacts.filter((c) => c.source === 'mobile').map((c) => c.value), userIdType: type },
+        // People who left are found too, so they are named as inactive rather than "not found".
+        { emails: contacts.filter((c) => c.source === 'email').map((c) => c.value), mobiles: contacts.filter((c) => c.source === 'mobile').map((c) => c.value), userIdType: type, includeResigned: true },
         signalOpt,
       );
       if (options.signal?.aborted === true) return { ...out, cancelled: true };
@@ -78,6 +80,9 @@ export async function prepareRecipients(ctx: CommandContext, items: readonly unk
         if (user !== undefined) {
           resolved++;
           out.items[contact.index] = withResolvedId(items[contact.index] as Record<string, unknown>, user.id, type);
+          // The lookup already says who left or is frozen: never sent, pre-flight or not (the badge call would answer 213006).
+          const inactive = inactiveReasons(user.status)[0];
+          if (inactive !== undefined) out.hold.set(contact.index, { status: 'inactive', reason: inactive, detail: formatDiagnose(locale, inactive), input: contact.value });
           continue;
         }
         const entry = missing.get(contact.value.toLowerCase());
@@ -96,7 +101,8 @@ export async function prepareRecipients(ctx: CommandContext, items: readonly unk
   // 2. Status and visibility of every valid recipient, 100 (visibility) and 50 (status) per call.
   if (options.preflight) {
     const plan = planBulk(out.items, { defaultUserIdType: fallback });
-    const counts: PreflightCounts = { sendable: 0, notVisible: 0, inactive: 0, unknown: 0 };
+    // Those the lookup already found inactive count as the pre-flight's inactive: the split covers every recipient.
+    const counts: PreflightCounts = { sendable: 0, notVisible: 0, inactive: [...out.hold.values()].filter((held) => held.status === 'inactive').length, unknown: 0 };
     const entriesByType = new Map<UserIdType, Array<{ index: number; id: string }>>();
     for (const entry of plan.valid) {
       if (out.hold.has(entry.index)) continue;

@@ -19,6 +19,8 @@ export interface ResolveUsersInput {
   departmentIdType?: 'open_department_id' | 'department_id';
   recursive?: boolean;
   userIdType?: UserIdType;
+  /** Also find people who left (with `status.is_resigned`), so they can be named as such. */
+  includeResigned?: boolean;
 }
 
 /** What `feishuBadge.resolveUsers` returns (issue 10 §1). */
@@ -83,7 +85,7 @@ export class RecipientService {
     if (!built.ok) return { ok: false, users: [], notFound: [], error: built.error, msg: built.message };
     const { client } = built;
     const idType = input.userIdType ?? 'open_id';
-    const scope = `${client.profileId}\u0000${client.appId}\u0000${client.baseUrl}\u0000${idType}`;
+    const scope = `${client.profileId}\u0000${client.appId}\u0000${client.baseUrl}\u0000${idType}\u0000${input.includeResigned === true ? 'all' : 'current'}`;
     const pace = this.#pace(client);
     const signalOpt = options.signal === undefined ? {} : { signal: options.signal };
     let result: ResolveResult;
@@ -107,7 +109,7 @@ export class RecipientService {
       const emails = ask('email', input.emails);
       const mobiles = ask('mobile', input.mobiles);
       cached = fromCache.length;
-      result = emails.length + mobiles.length === 0 ? { ok: true, users: [], notFound: [] } : await resolveContacts(client.transport, client.tokens, { emails, mobiles, userIdType: idType }, options.signal, pace);
+      result = emails.length + mobiles.length === 0 ? { ok: true, users: [], notFound: [] } : await resolveContacts(client.transport, client.tokens, { emails, mobiles, userIdType: idType, ...(input.includeResigned === true ? { includeResigned: true } : {}) }, options.signal, pace);
       for (const user of result.users) {
         const key = user.source === 'email' ? user.email : user.mobile;
         if (key !== undefined && (user.source === 'email' || user.source === 'mobile')) this.#remember(scope, user.source, key, user);

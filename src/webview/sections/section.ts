@@ -2,8 +2,9 @@
 // part from the whole view (`render(view)`); it changes things only through its context, so no
 // section reaches into another's DOM and the form stays the one owner of state.
 import type { Locale } from '../../core/types.ts';
-import type { Draft, FormResult, FromWebview, HostState, RememberedInfo } from '../../shared/protocol.ts';
-import { DRAFT_MAX_LENGTH } from '../../shared/protocol.ts';
+import type { Draft, FormResult, FromWebview, HostState, LookupAnswer, RememberedInfo, Target } from '../../shared/protocol.ts';
+import { DOC_URL_PATTERN, DRAFT_MAX_LENGTH, LOG_ID_PATTERN } from '../../shared/protocol.ts';
+import type { SavedDiagnosis } from '../savedState.ts';
 import type { Attrs } from '../dom.ts';
 import { el, icon, replace, setAttrs } from '../dom.ts';
 import type { Evaluation, FieldId, FieldMessage } from '../model.ts';
@@ -30,6 +31,13 @@ export interface View {
   note: string | undefined;
   result: FormResult | undefined;
   resultAction: Action;
+  /** The lookup of what the user ID field holds: an email or phone number, or an ID the last lookup found. */
+  lookup: { busy: boolean; answer: LookupAnswer | undefined };
+  /**
+   * `target`: what Diagnose would run for (undefined without an ID in the field or without
+   * credentials); `shown`: the last diagnosis, when it is for that target.
+   */
+  diagnosis: { target: Target | undefined; busy: boolean; shown: SavedDiagnosis | undefined };
 }
 
 export interface Section {
@@ -48,6 +56,11 @@ export interface Context {
   clear(): void;
   cancel(): void;
   resend(index: number, at: number): void;
+  /** Looks up the email or phone number in the user ID field. */
+  lookup(): void;
+  /** Diagnoses the user ID in the field (with the draft's counts). */
+  diagnose(): void;
+  cancelDiagnosis(): void;
 }
 
 export type TextField = Exclude<keyof typeof DRAFT_MAX_LENGTH, 'extra'>;
@@ -117,4 +130,42 @@ export function fieldMessages(field: FieldId, control?: Element): Section {
 
 export function formatTime(at: number, locale: Locale): string {
   return new Date(at).toLocaleString(locale === 'zh-cn' ? 'zh-CN' : 'en', { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+/** The first link in server text the host would open (the platform's console or documentation). */
+export function docUrlIn(...texts: Array<string | undefined>): string | undefined {
+  for (const text of texts) {
+    for (const [found] of (text ?? '').matchAll(/https:\/\/[^\s"'<>()[\]，。；）]+/g)) {
+      const url = found.replace(/[.,;:!?]+$/, '');
+      if (DOC_URL_PATTERN.test(url)) return url;
+    }
+  }
+  return undefined;
+}
+
+/** What a console or documentation link is called: the permission page, a documentation page, or another console page. */
+function linkText(url: string): StringId {
+  const path = url.replace(/^https:\/\/[^/]+/, '');
+  if (/^\/app\/[^/]+\/auth\b/.test(path)) return 'lookup.permissionPage';
+  if (path.startsWith('/document/')) return 'action.openDocs';
+  return 'lookup.consolePage';
+}
+
+/** A link the host opens (openDocs), named for where it goes; it never navigates the webview. */
+export function docLink(ctx: Context, url: string, locale: Locale, attrs: Attrs = {}): HTMLAnchorElement {
+  const link = el('a', { href: url, class: 'doc-link', title: url, ...attrs }, t(linkText(url), locale));
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    ctx.post({ type: 'openDocs', url });
+  });
+  return link;
+}
+
+/** A log ID and, when the host would copy it, its copy button; anything else is shown, not offered. */
+export function logIdValue(ctx: Context, logId: string, locale: Locale, attrs: Attrs = {}): Node[] {
+  const code = el('code', { class: 'log-id' }, logId);
+  if (!LOG_ID_PATTERN.test(logId)) return [code];
+  const copy = el('button', { type: 'button', class: 'secondary small', 'aria-label': `${t('action.copyLogId', locale)} ${logId}`, ...attrs }, t('action.copyLogId', locale));
+  copy.addEventListener('click', () => ctx.post({ type: 'copyLogId', logId }));
+  return [code, copy];
 }

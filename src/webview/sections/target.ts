@@ -1,5 +1,7 @@
 // Whom the badge is for: user ID and ID type, the recent users to pick from, and what this
-// extension last set for the target (the API cannot read a badge back).
+// extension last set for the target (the API cannot read a badge back). Under the user ID: finding
+// the ID behind an email or phone number, and diagnosing why a badge may not show (lookup.ts,
+// diagnosis.ts).
 import type { Target } from '../../shared/protocol.ts';
 import { USER_ID_TYPE_VALUES } from '../../shared/protocol.ts';
 import { el, replace } from '../dom.ts';
@@ -7,6 +9,8 @@ import { sameTarget } from '../model.ts';
 import { t } from '../strings.ts';
 import type { Context, Section, View } from './section.ts';
 import { formatCounts } from '../../core/badgeState.ts';
+import * as diagnosis from './diagnosis.ts';
+import * as lookup from './lookup.ts';
 import { fieldMessages, formatTime, label, show, textInput } from './section.ts';
 
 export function create(ctx: Context): Section {
@@ -31,12 +35,22 @@ export function create(ctx: Context): Section {
 
   const userIdMessages = fieldMessages('userId', userId);
   const typeMessages = fieldMessages('userIdType', userIdType);
+  const lookupArea = lookup.create(ctx);
+  const diagnosisArea = diagnosis.create(ctx);
   const element = el(
     'fieldset',
     { class: 'section' },
     ctx.text(el('legend'), 'target.legend'),
-    el('div', { class: 'field' }, label(ctx, 'userId', 'target.userId'), userId, userIdMessages.element),
-    el('div', { class: 'field' }, label(ctx, 'userIdType', 'target.userIdType'), userIdType, typeMessages.element),
+    el('div', { class: 'field' }, label(ctx, 'userId', 'target.userId'), userId, userIdMessages.element, lookupArea.element),
+    // Diagnose shares the ID type's line: it is about the target as a whole, and takes no room until used.
+    el(
+      'div',
+      { class: 'field' },
+      label(ctx, 'userIdType', 'target.userIdType'),
+      el('div', { class: 'inline-row' }, userIdType, diagnosisArea.button),
+      typeMessages.element,
+      diagnosisArea.element,
+    ),
     recentField,
     remembered,
   );
@@ -50,6 +64,8 @@ export function create(ctx: Context): Section {
       show(userIdType, draft.userIdType);
       userIdMessages.render(view);
       typeMessages.render(view);
+      lookupArea.render(view);
+      diagnosisArea.render(view);
 
       users = view.host?.recentUsers ?? [];
       const key = users.map((user) => `${user.userIdType}:${user.userId}`).join('\n');

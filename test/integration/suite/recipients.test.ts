@@ -170,12 +170,15 @@ describe('recipients and diagnosis in the extension host', function () {
     assert.deepEqual(groups.map((g) => g.label), ['Not found by email or phone, not sent (1)', 'Cannot see the app, not sent (1)', 'Not active (resigned, frozen, not activated), not sent (1)', 'Set (2)']);
   });
 
-  it('bulk by email without pre-flight: the badge call refuses the frozen and the invisible person, the unresolved one is never sent', async () => {
-    const items = ['ann@example.com', 'bob@example.com', 'cyd@example.com', 'nobody@example.com'].map((email) => ({ email, pc: { web_app: 1 } }));
+  it('bulk by email without pre-flight: whom the lookup found frozen or gone is held, the unresolved one is never sent, the invisible one is refused by the badge call', async () => {
+    server.addPerson({ userId: 'u_eve', email: 'eve@example.com', status: { is_resigned: true, is_activated: false } });
+    const items = ['ann@example.com', 'bob@example.com', 'cyd@example.com', 'nobody@example.com', 'eve@example.com'].map((email) => ({ email, pc: { web_app: 1 } }));
     const result = await bulk({ items });
-    assert.deepEqual([result.ok, result.failed, result.held], [1, 2, 1], JSON.stringify(result));
-    assert.deepEqual(result.results.filter((r) => r.status === 'failed').map((r) => r.result?.code).sort(), [213006, 213007]);
-    assert.equal(server.badgeRequests().length, 3);
+    assert.deepEqual([result.ok, result.failed, result.held], [1, 1, 3], JSON.stringify(result));
+    assert.deepEqual(result.results.map((r) => r.status), ['ok', 'inactive', 'failed', 'unresolved', 'inactive']);
+    assert.equal(result.results[2]?.result?.code, 213007);
+    assert.match(result.results[4]?.hold?.detail ?? '', /resigned/i);
+    assert.equal(server.badgeRequests().length, 2);
   });
 
   it('1,000 recipients by email with pre-flight, at a badge limit of 50/s: resolved, checked and sent within a generous bound (figure printed)', async function () {
