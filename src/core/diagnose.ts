@@ -114,8 +114,11 @@ export async function diagnose(transport: Transport | undefined, tokens: TokenMa
     return { explanation: found.explanation, fix: found.steps.join(' ') };
   };
   const checks = new Map<DiagnoseCheckId, DiagnoseCheck>();
+  // Findings are joined with a space; Chinese sentences end in full-width punctuation and take none.
+  const joined = (text: string): string => (locale === 'zh-cn' ? text.replace(/([。：；！？）])\s+(?=\S)/gu, '$1') : text);
   const set = (id: DiagnoseCheckId, status: DiagnoseStatus, detail: string, extra: Partial<DiagnoseCheck> = {}): void => {
-    checks.set(id, { id, status, title: t(`title.${id}`), detail, ...extra });
+    const fix = extra.fix === undefined ? {} : { fix: joined(extra.fix) };
+    checks.set(id, { id, status, title: t(`title.${id}`), detail: joined(detail), ...extra, ...fix });
   };
   /** Every check not decided yet is skipped for one reason. */
   const skipRest = (detail: string): void => {

@@ -37,7 +37,7 @@ const en = {
   'app.never-released': 'No version of the app was ever released (online_version_id is empty): its availability and abilities take effect only with a released version.',
   'app.never-released.fix': 'Create a version in the developer console and publish it (a tenant administrator may have to approve it).',
   'app.abilities': 'Default ability: {pc} on PC, {mobile} on mobile.',
-  'app.ability-mismatch': '{client} counts are set for the {kind}, but the app\'s default ability on {client} is the {ability}: the {kind} count may show nothing. Only the default ability can be read here; if the app also has a {kind} on {client}, it may show.',
+  'app.ability-mismatch': 'Counts on {client} are set for the {kind}, but the app\'s default ability on {client} is the {ability}: the {kind} count may show nothing. Only the default ability can be read here; if the app also has a {kind} on {client}, it may show.',
   'app.ability-mismatch.fix': 'Send the {client} count for the {ability} instead, or add a {kind} to the app for {client}.',
   'app.ability-bot.fix': 'Badges show only on a web app or a mini program: add one to the app for {client} and publish a version.',
   'app.unusable': 'The app cannot be used in this tenant: {explanation}',

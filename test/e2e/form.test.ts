@@ -317,6 +317,30 @@ describe('the sidebar form in the real workbench', { timeout: 300_000 }, () => {
     assert.ok(estimate !== undefined && BigInt(estimate) > BigInt(version), `the next version ${estimate} is not above ${version}`);
   });
 
+  test('an email in the user field finds the ID (Use this ID), and Diagnose lists the six checks inline for a user the app is hidden from', async () => {
+    form = await formFrame();
+    const lookupsBefore = sandbox.feishu.requests.filter((r) => r.path.endsWith('/batch_get_id')).length;
+    await form.locator('#userId').fill('bob@sandbox.example');
+    // An email is not an ID: Send is held back until the ID is found.
+    await form.locator('#lookup-find').click();
+    const use = form.locator('#lookup .lookup-use');
+    await use.waitFor({ timeout: 30_000 });
+    assert.match(await form.locator('#lookup').innerText(), /ou_sandbox_bob/);
+    assert.equal(sandbox.feishu.requests.filter((r) => r.path.endsWith('/batch_get_id')).length, lookupsBefore + 1);
+    await use.click();
+    assert.equal(await form.locator('#userId').inputValue(), 'ou_sandbox_bob');
+
+    await form.locator('#userId').fill('ou_sandbox_invisible');
+    await form.locator('#diagnose').click();
+    const checks = form.locator('#diagnosis-checks li');
+    await checks.nth(5).waitFor({ timeout: 30_000 });
+    const statuses = await checks.evaluateAll((items) => items.map((item) => `${item.getAttribute('data-check') ?? ''}=${item.getAttribute('data-status') ?? ''}`));
+    assert.deepEqual(statuses, ['credentials=pass', 'app=pass', 'id-shape=pass', 'person=pass', 'visibility=fail', 'manual=skip']);
+    assert.match(await form.locator('#diagnosis').innerText(), /black list/);
+    assert.ok(sandbox.feishu.requests.some((r) => /\/visibility\/check_white_black_list$/.test(r.path)), 'the visibility check reached the server');
+    await shot('form-dark-diagnosis');
+  });
+
   test('the walkthrough ticked every step off on the real events (connect, check, send, clear and undo)', async () => {
     await palette('Feishu Badge: Get Started with Feishu Badge');
     const walkthrough = page.locator('.gettingStartedContainer', { hasText: 'Get Started with Feishu Badge' });

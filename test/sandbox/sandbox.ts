@@ -22,13 +22,16 @@ export interface SandboxUser {
   id: string;
   status: UserStatus;
   demonstrates: string;
+  /** Found by Find User IDs and the form's Find ID (issue 10). */
+  email: string;
+  name: string;
 }
 
 export const SANDBOX_USERS: readonly SandboxUser[] = [
-  { id: 'ou_sandbox_alice', status: 'ok', demonstrates: 'the default user (feishuBadge.defaultUserId): set and clear badges, the status-bar quick clear' },
-  { id: 'ou_sandbox_bob', status: 'ok', demonstrates: 'a second valid user: switch targets, recent users, versions kept per user' },
-  { id: 'ou_sandbox_invisible', status: 'invisible', demonstrates: 'error 213007 "user is invisible" (the app cannot see this user) and its guidance' },
-  { id: 'ou_sandbox_inactive', status: 'inactive', demonstrates: 'error 213006 "user status not valid" (resigned / deactivated user) and its guidance' },
+  { id: 'ou_sandbox_alice', email: 'alice@sandbox.example', name: 'Alice', status: 'ok', demonstrates: 'the default user (feishuBadge.defaultUserId): set and clear badges, the status-bar quick clear' },
+  { id: 'ou_sandbox_bob', email: 'bob@sandbox.example', name: 'Bob', status: 'ok', demonstrates: 'a second valid user: switch targets, recent users, versions kept per user' },
+  { id: 'ou_sandbox_invisible', email: 'invisible@sandbox.example', name: 'Ivy', status: 'invisible', demonstrates: 'error 213007 "user is invisible" (the app cannot see this user) and its guidance' },
+  { id: 'ou_sandbox_inactive', email: 'inactive@sandbox.example', name: 'Ian', status: 'inactive', demonstrates: 'error 213006 "user status not valid" (resigned / deactivated user) and its guidance' },
 ];
 
 export interface Sandbox {
@@ -124,7 +127,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     step('starting the Feishu-like server');
     feishu = await startFeishu(Number(process.env['SANDBOX_FEISHU_PORT'] ?? 18080));
-    for (const user of SANDBOX_USERS) feishu.setUserStatus(user.id, user.status);
+    for (const user of SANDBOX_USERS) {
+      feishu.setUserStatus(user.id, user.status);
+      // In the directory too, under the same open_id, so Find ID and Diagnose have someone to find.
+      const userId = user.id.replace(/^ou_/, 'u_');
+      feishu.addPerson({ userId, openId: user.id, email: user.email, name: user.name, ...(user.status === 'inactive' ? { status: { is_frozen: true } } : {}) });
+      if (user.status === 'invisible') feishu.configureApp(DEFAULT_APP.appId, { hiddenFrom: [userId] });
+    }
 
     step('installing the vsix into code-server (code-server --install-extension)');
     const installStarted = performance.now();
@@ -182,7 +191,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 function sandboxNotes(feishuUrl: string): string {
-  const users = SANDBOX_USERS.map((user) => `- \`${user.id}\`: ${user.demonstrates}`).join('\n');
+  const users = SANDBOX_USERS.map((user) => `- \`${user.id}\` (${user.email}): ${user.demonstrates}`).join('\n');
   return `# Feishu Badge sandbox
 
 The settings already point the extension at a local Feishu-like server (${feishuUrl}).

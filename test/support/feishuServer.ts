@@ -701,7 +701,8 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
     if (entry === undefined || entry.revoked || now >= entry.expiresAt) return { reply: errorReply(400, 99991663, logId) };
     return { appId: entry.appId };
   };
-  const idOf = (person: Person, type: string, appId: string): string => (type === 'user_id' ? person.userId : type === 'union_id' ? unionIdFor(person.userId) : openIdFor(appId, person.userId));
+  const idOf = (person: Person, type: string, appId: string): string =>
+    type === 'user_id' ? person.userId : type === 'union_id' ? unionIdFor(person.userId) : (person.openId ?? openIdFor(appId, person.userId));
   /** Mainland numbers may be given without +86; others need their +CC. */
   const sameMobile = (given: string, stored: string | undefined): boolean => stored !== undefined && (given === stored || `+86${given}` === stored);
   const statusOf = (person: Person): Record<string, boolean> => ({ is_frozen: false, is_resigned: false, is_activated: true, is_exited: false, is_unjoin: false, ...person.status });
@@ -778,7 +779,7 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
     return { page, hasMore, next: hasMore ? Buffer.from(`offset:${offset + size}`).toString('base64url') : '' };
   };
   const userRecord = (person: Person, appId: string): Record<string, unknown> => ({
-    open_id: openIdFor(appId, person.userId),
+    open_id: person.openId ?? openIdFor(appId, person.userId),
     union_id: unionIdFor(person.userId),
     user_id: person.userId,
     ...(person.name === undefined ? {} : { name: person.name, en_name: person.name }),

@@ -134,7 +134,7 @@ describe('diagnose: why no red dot?', () => {
     const app = check(result, 'app');
     assert.equal(app.status, 'warn');
     assert.match(app.detail, /Default ability: web app \(web_app\) on PC, mini program \(gadget\) on mobile\./);
-    assert.match(app.detail, /PC counts are set for the mini program \(gadget\), but the app's default ability on PC is the web app \(web_app\)/);
+    assert.match(app.detail, /Counts on PC are set for the mini program \(gadget\), but the app's default ability on PC is the web app \(web_app\)/);
     assert.doesNotMatch(app.detail, /mobile counts are set/);
     assert.match(app.fix ?? '', /Send the PC count for the web app \(web_app\) instead/);
     // Counts that match the abilities (or are 0) raise nothing.
