@@ -99,9 +99,10 @@ function count(raw: string): number | string | undefined {
 function rowToItem(row: Record<string, string>): Record<string, unknown> {
   const userId = (row.user_id ?? '').trim();
   const email = (row.email ?? '').trim();
-  const mobile = (row.mobile ?? '').trim();
-  // A row names its person by user_id, or else by email or mobile (resolved before sending).
-  const item: Record<string, unknown> = userId === '' && email !== '' ? { email } : userId === '' && mobile !== '' ? { mobile } : { user_id: userId };
+  const phone = (row.mobile ?? '').trim();
+  // A row names its person by user_id, or else by email or mobile number (resolved before
+  // sending). The number goes in `phone`: `mobile` is the mobile client's counts.
+  const item: Record<string, unknown> = userId === '' && email !== '' ? { email } : userId === '' && phone !== '' ? { phone } : { user_id: userId };
   const type = (row.user_id_type ?? '').trim();
   if (type !== '') item.user_id_type = type;
   for (const client of ['pc', 'mobile'] as const) {
@@ -176,33 +177,66 @@ export function parseBulkJson(text: string): ParsedBulkInput {
   return { items, lines, problems };
 }
 
+/** A phone number as the platform looks it up: full-width characters folded, separators dropped. */
+export function normalizeMobile(text: string): string {
+  return text.normalize('NFKC').replace(/[\s()\-.\u00a0]/gu, '');
+}
+
+const PHONE_CHUNK = /^\+?[\d\s()\-.]{5,}$/u;
+
+/**
+ * Splits a pasted list into entries: by lines, commas and semicolons (ASCII or full-width), then
+ * by spaces, except inside a phone number written with spaces (`+1 415 555 0100`). An address
+ * written `Ann Lee <ann@example.com>` gives its email.
+ */
+export function splitEntries(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split(/[\r\n,，;；、]+/u)) {
+    const chunk = raw.normalize('NFKC').replace(/[\p{Cc}\p{Cf}]/gu, ' ').trim();
+    if (chunk === '') continue;
+    const address = /<([^<>\s]+@[^<>\s]+)>/u.exec(chunk)?.[1];
+    if (address !== undefined) out.push(address);
+    else if (PHONE_CHUNK.test(chunk)) out.push(chunk);
+    else out.push(...chunk.split(/\s+/u).filter((part) => part !== ''));
+  }
+  return out;
+}
+
 /**
  * A list of user ids (one per line, or separated by commas / spaces) with one set of counts. An
- * entry with an @ is an email, one starting with + a mobile number: both are resolved to IDs
+ * entry with an @ is an email, one starting with + a phone number: both are resolved to IDs
  * before sending (a bare number may be a tenant user_id, so it stays one).
  */
 export function itemsForUsers(text: string, counts: { pc?: ClientBadgeNum; mobile?: ClientBadgeNum }, userIdType?: string): Array<Record<string, unknown>> {
-  const ids = [...new Set(text.split(/[\s,，;]+/).map((id) => id.trim()).filter((id) => id !== ''))];
+  const ids = [...new Set(splitEntries(text))];
   return ids.map((id) => ({
-    ...(id.includes('@') ? { email: id } : /^\+\d/.test(id) ? { mobile: id } : { user_id: id }),
+    ...(id.includes('@') ? { email: id } : id.startsWith('+') ? { phone: normalizeMobile(id) } : { user_id: id }),
     ...(userIdType === undefined ? {} : { user_id_type: userIdType }),
     ...counts,
   }));
 }
 
-/** The email or mobile number an item names its person by, when it has no user_id. */
-export function contactOf(item: unknown): { source: 'email' | 'mobile'; value: string } | undefined {
+/**
+ * The email or phone number an item names its person by, when it has no user_id: `email`, or
+ * `phone`, or `mobile` given as text (the issue's name; as an object `mobile` is the mobile
+ * client's counts). `value` is what is looked up (a phone number normalised), `input` as given.
+ */
+export function contactOf(item: unknown): { source: 'email' | 'mobile'; value: string; input: string } | undefined {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
   const record = item as Record<string, unknown>;
   if (typeof record.user_id === 'string' && record.user_id.trim() !== '') return undefined;
-  if (typeof record.email === 'string' && record.email.trim() !== '') return { source: 'email', value: record.email.trim() };
-  if (typeof record.mobile === 'string' && record.mobile.trim() !== '') return { source: 'mobile', value: record.mobile.trim() };
+  if (typeof record.email === 'string' && record.email.trim() !== '') return { source: 'email', value: record.email.normalize('NFKC').trim(), input: record.email.trim() };
+  for (const field of ['phone', 'mobile'] as const) {
+    const raw = record[field];
+    if (typeof raw === 'string' && raw.trim() !== '') return { source: 'mobile', value: normalizeMobile(raw), input: raw.trim() };
+  }
   return undefined;
 }
 
-/** The item with its resolved ID in place of the email or mobile number (the rest unchanged). */
+/** The item with its resolved ID in place of the email or phone number; counts (a `mobile` object included) unchanged. */
 export function withResolvedId(item: Record<string, unknown>, id: string, userIdType: string): Record<string, unknown> {
-  const { email: _email, mobile: _mobile, user_id: _userId, ...rest } = item;
+  const { email: _email, phone: _phone, user_id: _userId, ...rest } = item;
+  if (typeof rest.mobile === 'string') delete rest.mobile;
   return { ...rest, user_id: id, user_id_type: userIdType };
 }
 

@@ -231,8 +231,17 @@ export async function diagnose(transport: Transport | undefined, tokens: TokenMa
     unchecked('app', me, APP_INFO_SCOPE);
   }
 
+  // An email or a phone number is not an ID: say so, and what to do, instead of "pick user_id".
+  const contact = userId.includes('@') ? 'email' : /^\+\d[\d\s()-]{5,}$/.test(userId) ? 'mobile' : undefined;
+  if (contact !== undefined) {
+    set('id-shape', 'fail', t('id.contact', { kind: t(`kind.${contact}`) }), { fix: t('id.contact.fix') });
+    skipRest(t('skip.not-an-id'));
+    return finish();
+  }
+
   // 3 and 4. The person, looked up by the type the ID's shape suggests when it contradicts the
   // chosen type: "this is Ann's open_id" says more than "no such user_id".
+  let personMissing = false;
   const lookup = await read({ method: 'GET', path: USERS_BATCH_PATH, query: { user_ids: [userId], user_id_type: lookupType } });
   if (lookup === undefined) return tokenStopped();
   const checkedAs = shapeProblem === undefined ? '' : ` ${t('person.checked-as', { implied: lookupType })}`;
@@ -242,6 +251,7 @@ export async function diagnose(transport: Transport | undefined, tokens: TokenMa
     const name = item?.name === undefined || shown(item.name) === '' ? t('person.unnamed') : shown(item.name);
     const decided = answerFields(lookup);
     if (item === undefined) {
+      personMissing = true;
       set('person', 'skip', t('person.not-found'), decided);
       if (shapeProblem !== undefined) set('id-shape', 'fail', shapeLooked, { fix: shapeProblem.fix, ...decided });
       else if (idType === 'open_id') set('id-shape', 'warn', t('id.not-found-open'), { fix: t('id.not-found-open.fix'), ...decided });
@@ -263,6 +273,10 @@ export async function diagnose(transport: Transport | undefined, tokens: TokenMa
   }
 
   // 5. Availability.
+  if (personMissing) {
+    set('visibility', 'skip', t('visibility.person-not-found'));
+    return finish();
+  }
   if (appId === undefined) {
     set('visibility', 'skip', t('skip.no-app-id'), { fix: t('skip.no-app-id.fix') });
     return finish();

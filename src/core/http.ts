@@ -7,6 +7,11 @@ export interface PostOptions {
   query?: Record<string, string | readonly string[]>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * The largest body read (default MAX_RESPONSE_BYTES). The read APIs answer more: a page of 50
+   * full contact records is about 90 KB, so they allow READ_API_MAX_RESPONSE_BYTES.
+   */
+  maxResponseBytes?: number;
 }
 
 /** One HTTP exchange with the Feishu API, turned into an `Outcome`. Never throws for I/O. */
@@ -32,7 +37,9 @@ const SNIPPET_LENGTH = 2_000;
  * response is dropped, its connection closed, and the outcome says so (`tooLarge`).
  */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
-const TOO_LARGE_SNIPPET = `response body over 64 KiB (${MAX_RESPONSE_BYTES} bytes), not read`;
+/** The cap for the contact and application read APIs (pages of full user records). */
+export const READ_API_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+const tooLargeSnippet = (cap: number): string => `response body over ${cap >= 1024 * 1024 ? `${cap / (1024 * 1024)} MiB` : `${cap / 1024} KiB`} (${cap} bytes), not read`;
 
 // Printable ASCII and inner spaces or tabs: what an HTTP header value may hold.
 const HEADER_VALUE = /^[\x21-\x7e]([\t\x20-\x7e]*[\x21-\x7e])?$/;
@@ -280,11 +287,11 @@ const ignore = (): undefined => undefined;
  * the request as well, which closes the connection (a `fetch` given in the options may ignore
  * one of the two).
  */
-async function readCapped(response: Response, signal: AbortSignal): Promise<string | undefined> {
+async function readCapped(response: Response, signal: AbortSignal, cap: number): Promise<string | undefined> {
   const body = response.body;
   if (body === null) return '';
   const declared = response.headers.get('content-length');
-  if ((declared !== null && Number(declared) > MAX_RESPONSE_BYTES) || signal.aborted) {
+  if ((declared !== null && Number(declared) > cap) || signal.aborted) {
     body.cancel().catch(ignore);
     return undefined;
   }
@@ -295,7 +302,7 @@ async function readCapped(response: Response, signal: AbortSignal): Promise<stri
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > MAX_RESPONSE_BYTES || signal.aborted) {
+    if (total > cap || signal.aborted) {
       reader.cancel().catch(ignore);
       return undefined;
     }
@@ -337,7 +344,7 @@ export function createTransport(options: TransportOptions): Transport {
   const deadlines = new Deadlines(options.timeoutMs);
   const base = options.baseUrl;
 
-  const exchange = async (method: 'POST' | 'GET', url: string, headers: Record<string, string>, body: string | undefined, controller: AbortController): Promise<Outcome> => {
+  const exchange = async (method: 'POST' | 'GET', url: string, headers: Record<string, string>, body: string | undefined, controller: AbortController, cap: number): Promise<Outcome> => {
     const { signal } = controller;
     try {
       const response = await client(url, {
@@ -351,7 +358,7 @@ export function createTransport(options: TransportOptions): Transport {
         // request cost ~20–50 µs (docs/benchmarks.md).
         fetch: (input) => fetchImpl((input as Request).url, { method, headers, ...(body === undefined ? {} : { body }), redirect: 'manual', signal }),
       });
-      const text = await readCapped(response, signal);
+      const text = await readCapped(response, signal, cap);
       if (text === undefined) {
         // Stop the transfer: undici closes the socket of a request aborted mid-body.
         const aborted = signal.aborted;
@@ -363,7 +370,7 @@ export function createTransport(options: TransportOptions): Transport {
           kind: 'invalid-response',
           httpStatus: response.status,
           tooLarge: true,
-          snippet: TOO_LARGE_SNIPPET,
+          snippet: tooLargeSnippet(cap),
           ...(contentType === undefined ? {} : { contentType }),
           ...(logId === undefined ? {} : { logId }),
         };
@@ -393,7 +400,8 @@ export function createTransport(options: TransportOptions): Transport {
     const controller = new AbortController();
     const abort = (): void => controller.abort();
     const body = method === 'POST' ? JSON.stringify(json) : undefined;
-    return settleFirst(exchange(method, `${base}${path}${query}`, headers, body, controller), options.timeoutMs, deadlines, signal, abort);
+    const cap = Math.max(1, Math.min(requestOptions.maxResponseBytes ?? MAX_RESPONSE_BYTES, READ_API_MAX_RESPONSE_BYTES));
+    return settleFirst(exchange(method, `${base}${path}${query}`, headers, body, controller, cap), options.timeoutMs, deadlines, signal, abort);
   };
 
   return {

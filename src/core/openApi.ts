@@ -5,6 +5,7 @@
 // through here, so every retry is safe.
 import { DEFAULT_RETRY_POLICY, decideRetry, sleep } from './retry.ts';
 import type { RetryPolicyOptions } from './retry.ts';
+import { READ_API_MAX_RESPONSE_BYTES } from './http.ts';
 import type { Transport } from './http.ts';
 import type { TokenManager } from './token.ts';
 import type { Outcome } from './types.ts';
@@ -52,6 +53,7 @@ export async function callOpenApi(transport: Transport, tokens: TokenManager, re
     if (!token.ok) return tokens.redactOutcome(token.failure);
     const sendOptions = {
       headers: { authorization: `Bearer ${token.token}` },
+      maxResponseBytes: READ_API_MAX_RESPONSE_BYTES,
       ...(request.query === undefined ? {} : { query: request.query }),
       ...(signal === undefined ? {} : { signal }),
     };

@@ -144,6 +144,13 @@ export function readVisibilityList(response: unknown): Map<string, VisibilityEnt
     if (white !== undefined) seen.inWhiteList = white;
     if (black !== undefined) seen.inBlackList = black;
     if (paid !== undefined) seen.inPaidList = paid;
+    // The same ID answered twice: the more cautious answer stands (on the black list once is on it).
+    const before = out.get(entry.user_id);
+    if (before !== undefined) {
+      if (before.inBlackList === true) seen.inBlackList = true;
+      if (before.inWhiteList === false) seen.inWhiteList = false;
+      else if (seen.inWhiteList === undefined && before.inWhiteList !== undefined) seen.inWhiteList = before.inWhiteList;
+    }
     out.set(entry.user_id, seen);
   }
   return out;

@@ -4,6 +4,7 @@
 // department (and of its sub-departments) through `GET …/users/find_by_department` and
 // `GET …/departments/:id/children` (scope contact:contact.base:readonly). open_ids are per app:
 // whoever caches these answers keys them by profile and app.
+import { normalizeMobile } from './bulkInput.ts';
 import { callOpenApi, missingScopes } from './openApi.ts';
 import type { OpenApiCallOptions, OpenApiRequest, Pace } from './openApi.ts';
 import { outcomeFields } from './result.ts';
@@ -15,6 +16,8 @@ import type { Outcome, UserIdType } from './types.ts';
 
 export const BATCH_GET_ID_PATH = '/open-apis/contact/v3/users/batch_get_id';
 export const CONTACT_ID_SCOPE = 'contact:user.id:readonly';
+/** The field scope without which contact answers leave `user_id` out. */
+export const USER_ID_FIELD_SCOPE = 'contact:user.employee_id:readonly';
 /** The platform's limit per call, for emails and for mobiles each. */
 export const BATCH_GET_ID_MAX = 50;
 export const FIND_BY_DEPARTMENT_PATH = '/open-apis/contact/v3/users/find_by_department';
@@ -75,8 +78,10 @@ export interface ResolveResult {
   code?: number;
   msg?: string;
   logId?: string;
-  /** The scopes the platform named in a 99991672 answer. */
+  /** The scopes the platform named in a 99991672 answer (or, with `withoutId`, the field scope that would have given the IDs). */
   missingScopes?: string[];
+  /** Members listed without an ID of the requested type (left out): user_id needs the field scope contact:user.employee_id:readonly. */
+  withoutId?: number;
 }
 
 function reasonsFor(input: string, source: 'email' | 'mobile', includeResigned: boolean): NotFoundReason[] {
@@ -98,10 +103,11 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => Array.from({ len
 export async function resolveContacts(transport: Transport, tokens: TokenManager, input: ResolveInput, signal?: AbortSignal, pace?: Pace): Promise<ResolveResult> {
   const idType = input.userIdType ?? 'open_id';
   const includeResigned = input.includeResigned === true;
-  const clean = (list: readonly string[] | undefined): string[] => [...new Set((list ?? []).map((item) => item.trim()).filter((item) => item !== ''))];
+  const clean = (list: readonly string[] | undefined, normalize: (text: string) => string): string[] => [...new Set((list ?? []).map(normalize).filter((item) => item !== ''))];
   const batches: Array<{ source: 'email' | 'mobile'; items: string[] }> = [
-    ...chunks(clean(input.emails), BATCH_GET_ID_MAX).map((items) => ({ source: 'email' as const, items })),
-    ...chunks(clean(input.mobiles), BATCH_GET_ID_MAX).map((items) => ({ source: 'mobile' as const, items })),
+    ...chunks(clean(input.emails, (item) => item.normalize('NFKC').trim()), BATCH_GET_ID_MAX).map((items) => ({ source: 'email' as const, items })),
+    // Looked up as the platform stores them: full-width digits folded, spaces and hyphens dropped.
+    ...chunks(clean(input.mobiles, normalizeMobile), BATCH_GET_ID_MAX).map((items) => ({ source: 'mobile' as const, items })),
   ];
   const result: ResolveResult = { ok: true, users: [], notFound: [] };
   for (const batch of batches) {
@@ -109,7 +115,9 @@ export async function resolveContacts(transport: Transport, tokens: TokenManager
     const outcome = await callOpenApi(transport, tokens, { method: 'POST', path: BATCH_GET_ID_PATH, query: { user_id_type: idType }, body }, { ...(signal === undefined ? {} : { signal }), ...(pace === undefined ? {} : { pace }) });
     if (outcome.kind !== 'success') return fail(result, outcome);
     const list = (outcome.response as { data?: { user_list?: unknown } } | undefined)?.data?.user_list;
-    const entries = Array.isArray(list) ? (list as Array<Record<string, unknown>>) : [];
+    // An answer without a list is not "nobody found": it is an answer this client cannot read.
+    if (!Array.isArray(list)) return fail(result, { kind: 'invalid-response', httpStatus: outcome.httpStatus, snippet: 'batch_get_id answered without data.user_list', ...(outcome.logId === undefined ? {} : { logId: outcome.logId }) });
+    const entries = list.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null);
     const found = new Map<string, Record<string, unknown>>();
     for (const entry of entries) {
       const key = typeof entry?.[batch.source] === 'string' ? (entry[batch.source] as string) : undefined;
@@ -122,7 +130,9 @@ export async function resolveContacts(transport: Transport, tokens: TokenManager
         continue;
       }
       const user: ResolvedUser = { id: entry.user_id as string, idType, source: batch.source, [batch.source]: item };
-      if (typeof entry.status === 'object' && entry.status !== null) user.status = entry.status as PersonStatus;
+      // Only the five flags, never the object as sent: a server's keys are untrusted text.
+      const status = statusFlags(entry.status);
+      if (status !== undefined) user.status = status;
       result.users.push(user);
     }
   }
@@ -199,7 +209,8 @@ export async function findDepartmentMembers(transport: Transport, tokens: TokenM
   const departmentId = typeof raw === 'string' ? raw.trim() : '';
   const departmentIdType = query.departmentIdType ?? 'open_department_id';
   const idType = query.userIdType ?? 'open_id';
-  if (departmentId === '' || departmentId.length > MAX_DEPARTMENT_ID_LENGTH || CONTROL_CHARACTER.test(raw as string) || !DEPARTMENT_ID_TYPES.includes(departmentIdType) || !USER_ID_TYPES.includes(idType)) {
+  // `.` and `..` would be read as path segments (…/departments/../children), whatever the encoding.
+  if (departmentId === '' || /^\.{1,2}$/.test(departmentId) || departmentId.length > MAX_DEPARTMENT_ID_LENGTH || CONTROL_CHARACTER.test(raw as string) || !DEPARTMENT_ID_TYPES.includes(departmentIdType) || !USER_ID_TYPES.includes(idType)) {
     return { ...result, ok: false, error: 'invalid-input' };
   }
   const maxUsers = limitOf(options.maxUsers, DEFAULT_MAX_USERS);
@@ -210,6 +221,7 @@ export async function findDepartmentMembers(transport: Transport, tokens: TokenM
   const queue: string[] = [departmentId];
   const seenDepartments = new Set(queue);
   let done = 0;
+  let withoutId = 0;
   const progress = (): void => options.onProgress?.({ departmentsDone: done, departmentsSeen: seenDepartments.size, users: result.users.length });
 
   for (let next = 0; next < queue.length; next++) {
@@ -218,7 +230,12 @@ export async function findDepartmentMembers(transport: Transport, tokens: TokenM
     const members = await eachPage(transport, tokens, { method: 'GET', path: FIND_BY_DEPARTMENT_PATH, query: { ...typeQuery, department_id: current, user_id_type: idType } }, callOptions, maxUsers, (items, last) => {
       for (const item of items) {
         const id = item[idType];
-        if (typeof id !== 'string' || id === '' || seenUsers.has(id)) continue;
+        if (typeof id !== 'string' || id === '') {
+          // The platform leaves user_id out without the field scope contact:user.employee_id:readonly.
+          withoutId++;
+          continue;
+        }
+        if (seenUsers.has(id)) continue;
         if (result.users.length >= maxUsers) return 'too-many';
         seenUsers.add(id);
         result.users.push(departmentUser(item, id, idType));
@@ -232,7 +249,8 @@ export async function findDepartmentMembers(transport: Transport, tokens: TokenM
     const children = await eachPage(transport, tokens, { method: 'GET', path: departmentChildrenPath(current), query: typeQuery }, callOptions, maxDepartments, (items, last) => {
       for (const item of items) {
         const childId = item[departmentIdType];
-        if (typeof childId !== 'string' || childId === '' || seenDepartments.has(childId)) continue;
+        // A child ID the next request could not carry safely (a dot segment, a control character) is left out.
+        if (typeof childId !== 'string' || childId === '' || /^\.{1,2}$/.test(childId) || CONTROL_CHARACTER.test(childId) || childId.length > MAX_DEPARTMENT_ID_LENGTH || seenDepartments.has(childId)) continue;
         if (seenDepartments.size >= maxDepartments) return 'too-many';
         seenDepartments.add(childId);
         queue.push(childId);
@@ -243,6 +261,10 @@ export async function findDepartmentMembers(transport: Transport, tokens: TokenM
     });
     if (children !== undefined) return departmentFail(result, children);
   }
+  if (withoutId > 0) {
+    result.withoutId = withoutId;
+    if (idType === 'user_id') result.missingScopes = [USER_ID_FIELD_SCOPE];
+  }
   return result;
 }
 
@@ -252,15 +274,20 @@ function departmentUser(item: Item, id: string, idType: UserIdType): ResolvedUse
     const value = item[field];
     if (typeof value === 'string' && value !== '') user[field] = value;
   }
-  if (isItem(item.status)) {
-    const status: PersonStatus = {};
-    for (const flag of ['is_frozen', 'is_resigned', 'is_activated', 'is_exited', 'is_unjoin'] as const) {
-      const value = item.status[flag];
-      if (typeof value === 'boolean') status[flag] = value;
-    }
-    user.status = status;
-  }
+  const status = statusFlags(item.status);
+  if (status !== undefined) user.status = status;
   return user;
+}
+
+/** The person status flags of an answer, booleans only; undefined when there is no status object. */
+function statusFlags(value: unknown): PersonStatus | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const status: PersonStatus = {};
+  for (const flag of ['is_frozen', 'is_resigned', 'is_activated', 'is_exited', 'is_unjoin'] as const) {
+    const flagValue = (value as Record<string, unknown>)[flag];
+    if (typeof flagValue === 'boolean') status[flag] = flagValue;
+  }
+  return status;
 }
 
 /**

@@ -39,7 +39,7 @@ export type AppAbility = 'web_app' | 'gadget' | 'bot';
 /** A department of the tenant (issue 10): `parentId` `0` is the root. */
 export interface Department {
   departmentId: string;
-  /** Default: `od_` + a hash of departmentId. */
+  /** Default: `od-` + a hash of departmentId (the platform's shape). */
   openDepartmentId?: string;
   parentId: string;
   name?: string;
@@ -53,6 +53,8 @@ export interface Person {
   /** With country code, e.g. `+8613800000000`. */
   mobile?: string;
   name?: string;
+  /** The person's open_id in every app (for fixed sample users; by default each app has its own, derived from userId). */
+  openId?: string;
   /** The department_ids the person belongs to directly (default: the root, `0`). */
   departments?: string[];
   status?: { is_frozen?: boolean; is_resigned?: boolean; is_activated?: boolean; is_exited?: boolean; is_unjoin?: boolean };
@@ -75,7 +77,7 @@ export const APP_VISIBILITY_SCOPE = 'admin:app.visibility:readonly';
 
 /** The open_department_id of a department. */
 export function openDepartmentIdFor(departmentId: string): string {
-  return `od_${createHash('sha256').update(`dept\n${departmentId}`).digest('hex').slice(0, 32)}`;
+  return `od-${createHash('sha256').update(`dept\n${departmentId}`).digest('hex').slice(0, 32)}`;
 }
 
 /** The open_id of a person for an app: the same person has another open_id in each app, as on Feishu. */

@@ -9,12 +9,12 @@ import { groupBulkResults } from '../../src/core/bulkView.ts';
 import { makeCore, useFeishuServer } from '../support/core.ts';
 
 describe('bulk items given by email or mobile', () => {
-  test('a CSV row gives user_id, or else email, or else mobile; a file with only an email column is read', () => {
-    const parsed = parseBulkCsv('email,mobile,user_id,pc_web_app\nann@example.com,,,1\n,+14155550100,,2\n,,ou_c,3\nbob@example.com,+8613800000001,ou_d,4\n');
+  test('a CSV row gives user_id, or else email, or else mobile (as `phone`, beside the mobile counts); a file with only an email column is read', () => {
+    const parsed = parseBulkCsv('email,mobile,user_id,pc_web_app,mobile_web_app\nann@example.com,,,1,5\n,+1 415 555 0100,,2,6\n,,ou_c,3,\nbob@example.com,+8613800000001,ou_d,4,\n');
     assert.deepEqual(parsed.problems, []);
     assert.deepEqual(parsed.items, [
-      { email: 'ann@example.com', pc: { web_app: 1 } },
-      { mobile: '+14155550100', pc: { web_app: 2 } },
+      { email: 'ann@example.com', pc: { web_app: 1 }, mobile: { web_app: 5 } },
+      { phone: '+1 415 555 0100', pc: { web_app: 2 }, mobile: { web_app: 6 } },
       { user_id: 'ou_c', pc: { web_app: 3 } },
       { user_id: 'ou_d', pc: { web_app: 4 } },
     ]);
@@ -22,19 +22,32 @@ describe('bulk items given by email or mobile', () => {
     assert.equal(parseBulkCsv('name,pc_web_app\nann,1\n').problems[0]?.id, 'csv.missingColumn');
   });
 
-  test('a pasted list: @ is an email, + a mobile, anything else an ID (a bare number may be a user_id)', () => {
+  test('a pasted list: @ is an email, + a phone (spaces, hyphens, brackets and full-width digits kept together), anything else an ID', () => {
+    const items = itemsForUsers('ann@example.com\n+1 415 555 0100, ＋８６ １３８-0000-0001\n13800000001 ou_x\nAnn Lee <ann.lee@example.com>', { pc: { web_app: 1 }, mobile: { web_app: 1 } });
     assert.deepEqual(
-      itemsForUsers('ann@example.com +14155550100 13800000001 ou_x', { pc: { web_app: 1 } }).map((item) => Object.keys(item)[0]),
-      ['email', 'mobile', 'user_id', 'user_id'],
+      items.map((item) => [item.email ?? item.phone ?? item.user_id, item.mobile]),
+      [
+        ['ann@example.com', { web_app: 1 }],
+        ['+14155550100', { web_app: 1 }],
+        ['+8613800000001', { web_app: 1 }],
+        ['13800000001', { web_app: 1 }],
+        ['ou_x', { web_app: 1 }],
+        ['ann.lee@example.com', { web_app: 1 }],
+      ],
     );
   });
 
-  test('contactOf and withResolvedId: the ID replaces the contact, the counts stay', () => {
-    const [item] = parseBulkJson('[{"email":" ann@example.com ","pc":{"web_app":2},"extra":"{}"}]').items;
-    assert.deepEqual(contactOf(item), { source: 'email', value: 'ann@example.com' });
+  test('contactOf and withResolvedId: the ID replaces the contact, every count stays (the mobile counts too)', () => {
+    const [item] = parseBulkJson('[{"email":" ann@example.com ","pc":{"web_app":2},"mobile":{"web_app":3},"extra":"{}"}]').items;
+    assert.deepEqual(contactOf(item), { source: 'email', value: 'ann@example.com', input: 'ann@example.com' });
+    assert.deepEqual(withResolvedId(item as Record<string, unknown>, 'ou_ann', 'open_id'), { pc: { web_app: 2 }, mobile: { web_app: 3 }, extra: '{}', user_id: 'ou_ann', user_id_type: 'open_id' });
+    // `mobile` as text is the issue's phone field (then it cannot also carry counts); `phone` can sit beside them.
+    assert.deepEqual(contactOf({ mobile: '+86 138-0000-0001', pc: { web_app: 1 } }), { source: 'mobile', value: '+8613800000001', input: '+86 138-0000-0001' });
+    assert.deepEqual(withResolvedId({ mobile: '+8613800000001', pc: { web_app: 1 } }, 'ou_m', 'open_id'), { pc: { web_app: 1 }, user_id: 'ou_m', user_id_type: 'open_id' });
+    assert.deepEqual(withResolvedId({ phone: '+8613800000001', mobile: { web_app: 4 } }, 'ou_m', 'open_id'), { mobile: { web_app: 4 }, user_id: 'ou_m', user_id_type: 'open_id' });
     assert.equal(contactOf({ user_id: 'ou_a', email: 'x@y.z' }), undefined, 'a user_id wins');
     assert.equal(contactOf({ email: 42 }), undefined);
-    assert.deepEqual(withResolvedId(item as Record<string, unknown>, 'ou_ann', 'open_id'), { pc: { web_app: 2 }, extra: '{}', user_id: 'ou_ann', user_id_type: 'open_id' });
+    assert.equal(contactOf({ mobile: { web_app: 1 } }), undefined, 'mobile counts are not a phone number');
   });
 });
 

@@ -41,6 +41,8 @@ export interface BulkCommandResult {
   preflight?: PreflightCounts;
   /** Items that named their person by email or mobile, and how many were found. */
   contacts?: { total: number; resolved: number };
+  /** Why the pre-flight stopped before checking everyone (those not checked were held as unknown). */
+  preflightError?: { error?: string; code?: number; msg: string; logId?: string };
   /** `busy`: the same list is being sent already in this window. */
   error?: 'validation' | 'busy' | ClientProblem;
   msg?: string;
@@ -73,11 +75,14 @@ function stopReason(stop: BulkStop): string {
 }
 
 /** The bulk flow's checkbox: check every recipient's status and visibility before sending (on by default). */
-async function askPreflight(): Promise<boolean | undefined> {
+async function askPreflight(ctx: CommandContext): Promise<boolean | undefined> {
+  // Ticked by default only where it can work: a pasted token cannot check visibility.
+  const built = await ctx.clients.active();
+  const canCheck = built.ok && built.client.credentials.kind === 'self-built';
   const check: vscode.QuickPickItem = {
     label: vscode.l10n.t('Pre-flight: check status and visibility first'),
     detail: vscode.l10n.t('Recipients who left, are frozen, or cannot see the app are listed and not sent. Needs the App ID and App Secret, and the contact and app-visibility scopes.'),
-    picked: true,
+    picked: canCheck,
   };
   const picked = await vscode.window.showQuickPick([check], { title: vscode.l10n.t('Bulk Set Badges: before sending'), canPickMany: true, ignoreFocusOut: true });
   return picked === undefined ? undefined : picked.includes(check);
@@ -147,7 +152,7 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
       if (asked === undefined) return undefined;
       items = asked.items;
       problems = asked.problems;
-      const check = await askPreflight();
+      const check = await askPreflight(ctx);
       if (check === undefined) return undefined;
       preflight = check;
     } else {
@@ -183,7 +188,15 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
       ...(hold.size === 0 ? {} : { held: hold.size }),
       ...(prepared?.preflight === undefined ? {} : { preflight: prepared.preflight }),
       ...(prepared?.contacts === undefined ? {} : { contacts: prepared.contacts }),
+      ...(prepared?.preflightError === undefined ? {} : { preflightError: prepared.preflightError }),
     };
+    if (prepared !== undefined) {
+      log.info(
+        `bulk recipients: ${prepared.contacts === undefined ? 'no emails or phones' : `${prepared.contacts.resolved} of ${prepared.contacts.total} emails and phones found`}` +
+          `${prepared.preflight === undefined ? '' : `; pre-flight ${prepared.preflight.sendable} sendable, ${prepared.preflight.notVisible} not visible, ${prepared.preflight.inactive} inactive, ${prepared.preflight.unknown} unknown`}` +
+          `${prepared.preflightError === undefined ? '' : `; pre-flight stopped: ${prepared.preflightError.error ?? ''}${prepared.preflightError.code === undefined ? '' : ` ${prepared.preflightError.code}`}${prepared.preflightError.logId === undefined ? '' : ` log_id=${prepared.preflightError.logId}`}`}; ${hold.size} held`,
+      );
+    }
     const heldResults = (): BulkItemResult[] =>
       [...hold.entries()].map(([index, why]) => {
         const raw = items[index] as { user_id?: unknown; user_id_type?: unknown } | undefined;

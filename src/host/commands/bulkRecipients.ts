@@ -10,6 +10,25 @@ import type { UserIdType } from '../../core/types.ts';
 import { USER_ID_TYPES } from '../../core/types.ts';
 import type { CommandContext } from './context.ts';
 
+/** What stopped a lookup or the pre-flight, in a few words (never the server's page or a socket code). */
+export function stopText(stop: { error?: string; code?: number; missingScopes?: readonly string[] }): string {
+  if (stop.code !== undefined) return vscode.l10n.t('code {0}', stop.code);
+  switch (stop.error) {
+    case 'timeout':
+      return vscode.l10n.t('no answer in time');
+    case 'network':
+      return vscode.l10n.t('network failure');
+    case 'invalid-response':
+      return vscode.l10n.t('not a Feishu answer');
+    case 'cancelled':
+      return vscode.l10n.t('cancelled');
+    case 'no-credentials':
+      return vscode.l10n.t('no credentials');
+    default:
+      return stop.error ?? vscode.l10n.t('unknown failure');
+  }
+}
+
 /** The pre-flight's split of the recipients (issue 10 §3): only `sendable` are sent. */
 export interface PreflightCounts {
   sendable: number;
@@ -24,6 +43,8 @@ export interface PreparedRecipients {
   /** Items not to send, by index, with why. */
   hold: Map<number, BulkHold>;
   preflight?: PreflightCounts;
+  /** Why the pre-flight stopped before checking everyone (those not checked are held as unknown). */
+  preflightError?: { error?: string; code?: number; msg: string; logId?: string };
   /** How many items named their person by email or mobile, and how many of those were found. */
   contacts?: { total: number; resolved: number };
   cancelled?: boolean;
@@ -46,7 +67,7 @@ export async function prepareRecipients(ctx: CommandContext, items: readonly unk
   const signalOpt = options.signal === undefined ? {} : { signal: options.signal };
 
   // 1. Emails and mobile numbers to IDs, per ID type (almost always one).
-  const byType = new Map<UserIdType, Array<{ index: number; source: 'email' | 'mobile'; value: string }>>();
+  const byType = new Map<UserIdType, Array<{ index: number; source: 'email' | 'mobile'; value: string; input: string }>>();
   items.forEach((item, index) => {
     const contact = contactOf(item);
     if (contact === undefined) return;
@@ -74,7 +95,7 @@ export async function prepareRecipients(ctx: CommandContext, items: readonly unk
         ? undefined
         : result.missingScopes !== undefined
           ? formatMessage('recipient.missing-scope', locale, { scopes: result.missingScopes.join(', ') })
-          : `${result.msg ?? result.error ?? ''}${result.code === undefined ? '' : ` (${result.code})`}`;
+          : formatMessage('recipient.lookup-failed', locale, { what: stopText(result), logId: result.logId ?? '–' });
       for (const contact of contacts) {
         const user = found.get(`${contact.source}\u0000${contact.value.toLowerCase()}`);
         if (user !== undefined) {
@@ -82,7 +103,7 @@ export async function prepareRecipients(ctx: CommandContext, items: readonly unk
           out.items[contact.index] = withResolvedId(items[contact.index] as Record<string, unknown>, user.id, type);
           // The lookup already says who left or is frozen: never sent, pre-flight or not (the badge call would answer 213006).
           const inactive = inactiveReasons(user.status)[0];
-          if (inactive !== undefined) out.hold.set(contact.index, { status: 'inactive', reason: inactive, detail: formatDiagnose(locale, inactive), input: contact.value });
+          if (inactive !== undefined) out.hold.set(contact.index, { status: 'inactive', reason: inactive, detail: formatDiagnose(locale, inactive), input: contact.input });
           continue;
         }
         const entry = missing.get(contact.value.toLowerCase());
@@ -91,7 +112,7 @@ export async function prepareRecipients(ctx: CommandContext, items: readonly unk
           status: 'unresolved',
           reason: `recipient.${reason}`,
           detail: entry !== undefined ? entry.detail : (stoppedDetail ?? ''),
-          input: contact.value,
+          input: contact.input,
         });
       }
     }
@@ -117,8 +138,15 @@ export async function prepareRecipients(ctx: CommandContext, items: readonly unk
       if (options.signal?.aborted === true) return { ...out, cancelled: true };
       const verdict = new Map<string, BulkHold>();
       if ('sendable' in result) {
+        const failed = result.ok || result.missingScopes !== undefined ? undefined : formatMessage('preflight.failed', locale, { what: stopText(result), logId: result.logId ?? '–' });
+        if (!result.ok && result.error !== undefined && result.missingScopes === undefined) {
+          out.preflightError = { error: result.error, msg: failed ?? '', ...(result.code === undefined ? {} : { code: result.code }), ...(result.logId === undefined ? {} : { logId: result.logId }) };
+        }
         const hold = (status: BulkHold['status'], list: readonly PreflightEntry[]): void => {
-          for (const entry of list) verdict.set(entry.id, { status, reason: entry.reason, detail: formatDiagnose(locale, entry.reason) });
+          for (const entry of list) {
+            const text = formatDiagnose(locale, entry.reason);
+            verdict.set(entry.id, { status, reason: entry.reason, detail: entry.reason === 'preflight.check-failed' && failed !== undefined ? failed : text });
+          }
         };
         hold('not-visible', result.notVisible);
         hold('inactive', result.inactive);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { DiagnoseCheck, DiagnoseResult } from '../../core/diagnose.ts';
 import type { PersonStatus, ResolvedUser } from '../../core/recipients.ts';
 import type { UserIdType } from '../../core/types.ts';
+import { normalizeMobile, splitEntries } from '../../core/bulkInput.ts';
 import { registerAll } from '../commandIds.ts';
 import type { ResolveUsersInput, ResolveUsersResult } from '../send/recipients.ts';
 import { diagnoseArgs, parseArgs, parseCallerOptions, resolveUsersArgs } from './args.ts';
@@ -20,13 +21,10 @@ export function statusText(status: PersonStatus | undefined): string {
   return parts.join(', ');
 }
 
-/** Splits pasted text into emails and phone numbers (anything with an @ is an email). */
+/** Splits pasted text into emails and phone numbers (anything with an @ is an email; `Ann <ann@x.com>` gives the address). */
 export function splitContacts(text: string): { emails: string[]; mobiles: string[] } {
-  const items = text
-    .split(/[\s,;，；、]+/u)
-    .map((item) => item.replace(/[\p{Cc}\p{Cf}]/gu, '').trim())
-    .filter((item) => item !== '');
-  return { emails: items.filter((item) => item.includes('@')), mobiles: items.filter((item) => !item.includes('@')).map((item) => item.replace(/[()\-\u00a0]/g, '')) };
+  const entries = splitEntries(text);
+  return { emails: entries.filter((item) => item.includes('@')), mobiles: entries.filter((item) => !item.includes('@')).map(normalizeMobile).filter((item) => item !== '') };
 }
 
 /** What `feishuBadge.diagnose` returns: the diagnosis, or why the arguments were refused. */
@@ -53,7 +51,7 @@ async function askResolve(ctx: CommandContext): Promise<ResolveUsersInput | unde
   }
   const departmentId = await vscode.window.showInputBox({
     title: vscode.l10n.t('Find User IDs: department'),
-    prompt: vscode.l10n.t('open_department_id (od_…) or department_id; 0 is the whole company (needs the all-members contact range).'),
+    prompt: vscode.l10n.t('open_department_id (od-…) or department_id; 0 is the whole company (needs the all-members contact range).'),
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Enter a department ID.') : undefined),
   });
@@ -63,7 +61,7 @@ async function askResolve(ctx: CommandContext): Promise<ResolveUsersInput | unde
   const depth = await vscode.window.showQuickPick([direct, all], { title: vscode.l10n.t('Find User IDs: department'), ignoreFocusOut: true });
   if (depth === undefined) return undefined;
   const id = departmentId.trim();
-  return { departmentId: id, departmentIdType: id.startsWith('od_') || id === '0' ? 'open_department_id' : 'department_id', recursive: depth === all, userIdType };
+  return { departmentId: id, departmentIdType: /^od[-_]/.test(id) || id === '0' ? 'open_department_id' : 'department_id', recursive: depth === all, userIdType };
 }
 
 async function showResolved(result: ResolveUsersResult): Promise<void> {
@@ -77,9 +75,9 @@ async function showResolved(result: ResolveUsersResult): Promise<void> {
   }
   for (const missing of result.notFound) items.push({ label: `$(question) ${missing.input}`, description: vscode.l10n.t('not found'), detail: missing.detail });
   if (!result.ok) {
-    const scopes = result.missingScopes === undefined ? '' : ` ${vscode.l10n.t('Grant: {0}', result.missingScopes.join(', '))}`;
-    void vscode.window.showWarningMessage(vscode.l10n.t('The lookup stopped: {0}', `${result.msg ?? result.error ?? ''}${result.code === undefined ? '' : ` (${result.code})`}${scopes}`));
+    void vscode.window.showWarningMessage(vscode.l10n.t('The lookup stopped: {0}', `${result.msg ?? result.error ?? ''}${result.code === undefined ? '' : ` (${result.code})`}`));
   }
+  if (result.note !== undefined) void vscode.window.showInformationMessage(result.note);
   if (items.length === 0) return;
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('{0} found, {1} not found: pick one to copy its ID', result.users.length, result.notFound.length),

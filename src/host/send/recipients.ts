@@ -6,7 +6,7 @@ import { RateWindow } from '../../core/openApi.ts';
 import type { Pace } from '../../core/openApi.ts';
 import { preflight } from '../../core/preflight.ts';
 import type { PreflightResult } from '../../core/preflight.ts';
-import { findDepartmentMembers, resolveContacts } from '../../core/recipients.ts';
+import { DEFAULT_MAX_DEPARTMENTS, DEFAULT_MAX_USERS, USER_ID_FIELD_SCOPE, findDepartmentMembers, resolveContacts } from '../../core/recipients.ts';
 import type { DepartmentProgress, NotFoundReason, ResolveResult, ResolvedUser } from '../../core/recipients.ts';
 import type { TokenManager } from '../../core/token.ts';
 import type { Locale, UserIdType } from '../../core/types.ts';
@@ -36,6 +36,9 @@ export interface ResolveUsersResult {
   missingScopes?: string[];
   /** Answers taken from this window's cache (same profile, app and ID type, less than 10 minutes old). */
   cached?: number;
+  /** Members a department listing gave without an ID of the requested type (left out), and why, in `note`. */
+  withoutId?: number;
+  note?: string;
 }
 
 export interface RecipientCallOptions {
@@ -117,15 +120,36 @@ export class RecipientService {
       result = { ...result, users: [...fromCache, ...result.users] };
     }
     const locale = this.#locale();
+    // The core's stop reasons in the display language (the platform's msg, when there is one, is kept in `msg`).
+    const stopMessage = (): string | undefined => {
+      switch (result.error) {
+        case 'missing-scope':
+          return formatMessage('recipient.missing-scope', locale, { scopes: (result.missingScopes ?? []).join(', ') });
+        case 'outside-contact-range':
+          return formatMessage('recipient.outside-contact-range-department', locale);
+        case 'department-not-found':
+          return formatMessage('recipient.department-not-found', locale);
+        case 'paging-loop':
+          return formatMessage('recipient.paging-loop', locale);
+        case 'too-many':
+          return formatMessage('recipient.too-many', locale, { maxUsers: DEFAULT_MAX_USERS, maxDepartments: DEFAULT_MAX_DEPARTMENTS });
+        default:
+          return undefined;
+      }
+    };
     const out: ResolveUsersResult = {
       ok: result.ok,
       users: result.users,
       notFound: result.notFound.map((entry) => ({ ...entry, detail: entry.reasons.map((reason) => formatMessage(`recipient.${reason}`, locale)).join(' ') })),
     };
     if (cached > 0) out.cached = cached;
-    for (const field of ['error', 'code', 'msg', 'logId', 'missingScopes'] as const) {
+    for (const field of ['error', 'code', 'msg', 'logId', 'missingScopes', 'withoutId'] as const) {
       if (result[field] !== undefined) (out as unknown as Record<string, unknown>)[field] = result[field];
     }
+    const explained = result.ok ? undefined : stopMessage();
+    if (explained !== undefined) out.msg = explained;
+    else if (!result.ok && (out.msg === undefined || out.msg === '')) out.msg = formatMessage('recipient.lookup-failed', locale, { what: result.code === undefined ? (result.error ?? '') : `code ${result.code}`, logId: result.logId ?? '–' });
+    if (result.withoutId !== undefined) out.note = formatMessage('recipient.without-id', locale, { count: result.withoutId, type: idType, scope: USER_ID_FIELD_SCOPE });
     this.#log.info(
       `resolve users: ${out.users.length} found, ${out.notFound.length} not found${cached > 0 ? `, ${cached} from cache` : ''}${out.ok ? '' : `; stopped: ${out.error ?? ''}${out.code === undefined ? '' : ` ${out.code}`}${out.logId === undefined ? '' : ` log_id=${out.logId}`}`}`,
     );
@@ -192,6 +216,11 @@ export class RecipientService {
     if (!built.ok) return { ok: false, error: built.error, msg: built.message };
     const { client } = built;
     if (client.credentials.kind !== 'self-built') return { ok: false, error: 'no-app-id', msg: '' };
-    return preflight(client.transport, client.tokens, { appId: client.credentials.appId, userIds, userIdType }, { pace: this.#pace(client), ...options });
+    const result = await preflight(client.transport, client.tokens, { appId: client.credentials.appId, userIds, userIdType }, { pace: this.#pace(client), ...options });
+    this.#log.info(
+      `pre-flight ${userIds.length} ${userIdType}: ${result.sendable.length} sendable, ${result.notVisible.length} not visible, ${result.inactive.length} inactive, ${result.unknown.length} unknown` +
+        `${result.ok ? '' : `; stopped: ${result.error ?? ''}${result.code === undefined ? '' : ` ${result.code}`}${result.logId === undefined ? '' : ` log_id=${result.logId}`}`}${result.missingScopes === undefined ? '' : `; missing scopes ${result.missingScopes.join(', ')}`}`,
+    );
+    return result;
   }
 }
