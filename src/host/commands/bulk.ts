@@ -85,7 +85,9 @@ async function askPreflight(ctx: CommandContext): Promise<boolean | undefined> {
     picked: canCheck,
   };
   const picked = await vscode.window.showQuickPick([check], { title: vscode.l10n.t('Bulk Set Badges: before sending'), canPickMany: true, ignoreFocusOut: true });
-  return picked === undefined ? undefined : picked.includes(check);
+  if (picked === undefined) return undefined;
+  // A multi-select answers a list; anything else (a caller's stand-in) counts as the item itself.
+  return (Array.isArray(picked) ? picked : [picked]).includes(check);
 }
 
 async function askItems(ctx: CommandContext): Promise<{ items: unknown[]; problems: RowProblem[] } | undefined> {

@@ -120,7 +120,7 @@ describe('bulk results: export and retry', function () {
     assert.equal(palette?.when, 'feishuBadge.bulkHasFailures');
   });
 
-  it('100,000 rows: failures first, each group capped with a row saying how many more, the whole tree quickly, everything in the CSV, every failure retried', async () => {
+  it('100,000 rows: failures first, each group capped with a row saying how many more, the whole tree quickly, everything in the CSV, every failure retried', async function () {
     this.timeout(120_000);
     const show = api.showBulkResultsForTests;
     assert.ok(show, 'the test hook exists under ExtensionMode.Test');

@@ -61,7 +61,8 @@ describe('palette inputs', function () {
   });
 
   it('bulk paste with one number sends the same body to every user: no gadget', async () => {
-    const pick = stubWindow('showQuickPick', ([items]) => (items as string[])[0]); // "Paste user IDs"
+    // "Paste user IDs"; the pre-flight box (a multi-select) left unticked: these IDs are in no directory.
+    const pick = stubWindow('showQuickPick', ([items, options]) => ((options as vscode.QuickPickOptions | undefined)?.canPickMany === true ? [] : (items as string[])[0]));
     const { boxes, stub } = answerInputBoxes(['ou_palette_f1, ou_palette_f2', '2']);
     // The modal "Bulk set badges for 2 user(s)?" is answered with its Send button; other messages are dismissed.
     const info = stubWindow('showInformationMessage', ([, options, ...buttons]) =>

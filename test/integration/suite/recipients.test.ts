@@ -11,6 +11,7 @@ import type { ResolveUsersResult } from '../../../src/host/send/recipients.ts';
 import { openDepartmentIdFor, openIdFor } from '../../support/feishuServer.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
 import { startSuiteServer } from './server.ts';
+import { stubWindow, withStubs } from './stubs.ts';
 
 const APP = { appId: 'cli_people_app', appSecret: 'people-secret-5b7e1c9d20' };
 const OTHER = { appId: 'cli_people_other', appSecret: 'people-other-secret-77a1e0' };
@@ -36,7 +37,7 @@ describe('recipients and diagnosis in the extension host', function () {
     server.addPerson({ userId: 'u_ann', email: 'ann@example.com', mobile: '+8613800000001', name: 'Ann', departments: ['eng'] });
     server.addPerson({ userId: 'u_bob', email: 'bob@example.com', name: 'Bob', departments: ['eng-web'], status: { is_frozen: true } });
     server.addPerson({ userId: 'u_cyd', email: 'cyd@example.com', name: 'Cyd', departments: ['eng-web'] });
-    server.addPerson({ userId: 'u_dee', email: 'dee@example.com', name: 'Dee', departments: ['eng', 'eng-web'] });
+    server.addPerson({ userId: 'u_dee', email: 'dee@example.com', mobile: '+14155550100', name: 'Dee', departments: ['eng', 'eng-web'] });
     server.configureApp(APP.appId, { hiddenFrom: ['u_cyd'] });
   };
 
@@ -179,6 +180,22 @@ describe('recipients and diagnosis in the extension host', function () {
     assert.equal(result.results[2]?.result?.code, 213007);
     assert.match(result.results[4]?.hold?.detail ?? '', /resigned/i);
     assert.equal(server.badgeRequests().length, 2);
+  });
+
+  it('the bulk flow from the palette: pasted emails and a spaced phone number, the pre-flight box ticked; the one the app is hidden from is held and named', async () => {
+    // The source pick answers its first item; the pre-flight multi-select answers its (ticked) items.
+    const pick = stubWindow('showQuickPick', ([items, options]) => ((options as vscode.QuickPickOptions | undefined)?.canPickMany === true ? (items as vscode.QuickPickItem[]).filter((item) => item.picked === true) : (items as string[])[0]));
+    const answers = ['ann@example.com, cyd@example.com\n+1 415 555 0100', '2'];
+    const boxes = stubWindow('showInputBox', () => answers.shift());
+    const info = stubWindow('showInformationMessage', ([, options, ...buttons]) => (typeof options === 'object' && options !== null && (options as vscode.MessageOptions).modal === true ? buttons[0] : undefined));
+    const warn = stubWindow('showWarningMessage', () => undefined);
+    const result = await withStubs([pick, boxes, info, warn], () => vscode.commands.executeCommand<BulkCommandResult>('feishuBadge.bulkSetBadges'));
+    assert.deepEqual([result.ok, result.held], [2, 1], JSON.stringify(result));
+    assert.deepEqual(result.preflight, { sendable: 2, notVisible: 1, inactive: 0, unknown: 0 });
+    const sent = server.badgeRequests().map((r) => r.body as { user_id: string; mobile?: unknown });
+    assert.deepEqual(sent.map((b) => b.user_id).sort(), [openIdFor(APP.appId, 'u_ann'), openIdFor(APP.appId, 'u_dee')].sort());
+    assert.ok(sent.every((b) => JSON.stringify(b.mobile) === '{"web_app":2}'), 'the mobile counts survive the lookup');
+    assert.equal(result.results.find((r) => r.status === 'not-visible')?.hold?.input, 'cyd@example.com');
   });
 
   it('1,000 recipients by email with pre-flight, at a badge limit of 50/s: resolved, checked and sent within a generous bound (figure printed)', async function () {
