@@ -68,6 +68,8 @@ export async function prepareRecipients(ctx: CommandContext, items: readonly unk
 
   // 1. Emails and mobile numbers to IDs, per ID type (almost always one).
   const byType = new Map<UserIdType, Array<{ index: number; source: 'email' | 'mobile'; value: string; input: string }>>();
+  /** The email or phone each resolved item was given by, so a row the pre-flight holds still names it. */
+  const inputs = new Map<number, string>();
   items.forEach((item, index) => {
     const contact = contactOf(item);
     if (contact === undefined) return;
@@ -100,6 +102,7 @@ export async function prepareRecipients(ctx: CommandContext, items: readonly unk
         const user = found.get(`${contact.source}\u0000${contact.value.toLowerCase()}`);
         if (user !== undefined) {
           resolved++;
+          inputs.set(contact.index, contact.input);
           out.items[contact.index] = withResolvedId(items[contact.index] as Record<string, unknown>, user.id, type);
           // The lookup already says who left or is frozen: never sent, pre-flight or not (the badge call would answer 213006).
           const inactive = inactiveReasons(user.status)[0];
@@ -164,7 +167,8 @@ export async function prepareRecipients(ctx: CommandContext, items: readonly unk
         const held = verdict.get(entry.id);
         if (held === undefined) counts.sendable++;
         else {
-          out.hold.set(entry.index, held);
+          const input = inputs.get(entry.index);
+          out.hold.set(entry.index, input === undefined ? held : { ...held, input });
           if (held.status === 'not-visible') counts.notVisible++;
           else if (held.status === 'inactive') counts.inactive++;
           else counts.unknown++;
