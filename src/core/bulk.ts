@@ -42,6 +42,8 @@ export interface BulkItemResult {
   issues?: ValidationIssue[];
   /** Held back, not sent (status is the hold's). */
   hold?: BulkHold;
+  /** The email or phone number the item named its person by (set by the caller that resolved it). */
+  recipient?: string;
 }
 
 export interface BulkPlan {

@@ -259,7 +259,7 @@ const FORMULA_START = /^[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\
  * them. Text cells that a spreadsheet would run as a formula start with a ' (see below).
  */
 export function bulkResultsCsv(
-  results: ReadonlyArray<{ index: number; userId: string; userIdType: string; status: string; result?: { ok: boolean; code?: number; httpStatus?: number; logId?: string; attempts: number; version?: string; error?: string; msg?: string; guidance?: { title: string; steps: readonly string[] } }; issues?: ReadonlyArray<{ path: string; id: string }>; hold?: { reason: string; detail: string; input?: string } }>,
+  results: ReadonlyArray<{ index: number; userId: string; userIdType: string; status: string; result?: { ok: boolean; code?: number; httpStatus?: number; logId?: string; attempts: number; version?: string; error?: string; msg?: string; guidance?: { title: string; steps: readonly string[] } }; issues?: ReadonlyArray<{ path: string; id: string }>; hold?: { reason: string; detail: string; input?: string }; recipient?: string }>,
 ): string {
   const rows = results.map((item) => ({
     row: item.index + 1,
@@ -274,7 +274,7 @@ export function bulkResultsCsv(
     error: item.result?.error ?? (item.hold !== undefined ? item.hold.reason : item.issues === undefined ? '' : 'validation'),
     message: item.result?.msg ?? item.hold?.detail ?? (item.issues ?? []).map((issue) => `${issue.path || 'body'}: ${issue.id}`).join('; '),
     guidance: item.result?.ok === true || item.result?.guidance === undefined ? '' : [item.result.guidance.title, ...item.result.guidance.steps].join(' | '),
-    recipient: item.hold?.input ?? '',
+    recipient: item.recipient ?? item.hold?.input ?? '',
   }));
   // A cell starting with = + - @ (or tab / CR) would run as a formula in a spreadsheet (OWASP
   // "CSV injection"): Papa prefixes it with ' and quotes it. Our own regex, because the library's

@@ -232,7 +232,8 @@ export async function diagnose(transport: Transport | undefined, tokens: TokenMa
   }
 
   // An email or a phone number is not an ID: say so, and what to do, instead of "pick user_id".
-  const contact = userId.includes('@') ? 'email' : /^\+\d[\d\s()-]{5,}$/.test(userId) ? 'mobile' : undefined;
+  // A bare 11-digit number starting with 1 is a mainland mobile unless the type is user_id (employee numbers may look so).
+  const contact = userId.includes('@') ? 'email' : /^\+\d[\d\s()-]{5,}$/.test(userId) || (idType !== 'user_id' && /^1\d{10}$/.test(userId)) ? 'mobile' : undefined;
   if (contact !== undefined) {
     set('id-shape', 'fail', t('id.contact', { kind: t(`kind.${contact}`) }), { fix: t('id.contact.fix') });
     skipRest(t('skip.not-an-id'));

@@ -121,7 +121,8 @@ export async function resolveContacts(transport: Transport, tokens: TokenManager
     const found = new Map<string, Record<string, unknown>>();
     for (const entry of entries) {
       const key = typeof entry?.[batch.source] === 'string' ? (entry[batch.source] as string) : undefined;
-      if (key !== undefined && typeof entry.user_id === 'string' && entry.user_id !== '') found.set(key.toLowerCase(), entry);
+      // An ID the badge call could not take (spaces, control or direction characters) is no answer.
+      if (key !== undefined && typeof entry.user_id === 'string' && USABLE_ID.test(entry.user_id)) found.set(key.toLowerCase(), entry);
     }
     for (const item of batch.items) {
       const entry = found.get(item.toLowerCase());
@@ -230,7 +231,7 @@ export async function findDepartmentMembers(transport: Transport, tokens: TokenM
     const members = await eachPage(transport, tokens, { method: 'GET', path: FIND_BY_DEPARTMENT_PATH, query: { ...typeQuery, department_id: current, user_id_type: idType } }, callOptions, maxUsers, (items, last) => {
       for (const item of items) {
         const id = item[idType];
-        if (typeof id !== 'string' || id === '') {
+        if (typeof id !== 'string' || !USABLE_ID.test(id)) {
           // The platform leaves user_id out without the field scope contact:user.employee_id:readonly.
           withoutId++;
           continue;
@@ -268,11 +269,19 @@ export async function findDepartmentMembers(transport: Transport, tokens: TokenM
   return result;
 }
 
+/** What a badge call can take as a user ID: printable ASCII without spaces, at most 256 characters. */
+const USABLE_ID = /^[\x21-\x7e]{1,256}$/;
+
+/** Server text shown to a person (a name, an email): control, format and direction characters removed, at most 200 characters. */
+function shownText(value: string): string {
+  return value.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, '').trim().slice(0, 200);
+}
+
 function departmentUser(item: Item, id: string, idType: UserIdType): ResolvedUser {
   const user: ResolvedUser = { id, idType, source: 'department' };
   for (const field of ['name', 'email', 'mobile'] as const) {
     const value = item[field];
-    if (typeof value === 'string' && value !== '') user[field] = value;
+    if (typeof value === 'string' && shownText(value) !== '') user[field] = shownText(value);
   }
   const status = statusFlags(item.status);
   if (status !== undefined) user.status = status;

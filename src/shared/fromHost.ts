@@ -201,7 +201,8 @@ export const lookupAnswerSchema = v.object({
 
 const diagnosisCheckSchema = v.object({
   id: v.pipe(v.string(), v.maxLength(64)),
-  status: v.picklist(DIAGNOSIS_STATUSES),
+  // A status this form does not know is shown as a warning, not dropped (the summary must not contradict the list).
+  status: v.fallback(v.picklist(DIAGNOSIS_STATUSES), 'warn'),
   title: serverText(200),
   detail: v.fallback(serverText(4000), ''),
   fix: maybe(serverText(4000)),

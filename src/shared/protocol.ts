@@ -110,7 +110,8 @@ export const LOOKUP_QUERY_MAX = 320;
 const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 
 export function contactKind(text: string, userIdType?: UserIdType): ContactKind | undefined {
-  const trimmed = text.trim();
+  // Full-width digits and ＋ as typed with a Chinese input method read as their ASCII forms.
+  const trimmed = text.normalize('NFKC').trim();
   if (trimmed === '' || trimmed.length > LOOKUP_QUERY_MAX || INVISIBLE.test(trimmed)) return undefined;
   if (trimmed.includes('@')) return /\s/.test(trimmed) ? undefined : 'email';
   if (!/^\+?[\d\s()-]+$/.test(trimmed)) return undefined;
@@ -122,7 +123,7 @@ export function contactKind(text: string, userIdType?: UserIdType): ContactKind 
 
 /** A phone number as the platform looks it up: the separators people type left out. */
 export function mobileDigits(text: string): string {
-  return text.trim().replace(/[\s()-]/g, '');
+  return text.normalize('NFKC').trim().replace(/[\s()-]/g, '');
 }
 
 /** A person's account state as the form words it; absent flags are unknown. */

@@ -3,7 +3,7 @@
 // to the host only through the messages in shared/protocol.ts, and reads every message it gets
 // through shared/fromHost.ts.
 import { MAX_COUNT } from '../core/schema.ts';
-import type { ClientBadgeNum, Locale } from '../core/types.ts';
+import type { ClientBadgeNum, Locale, UserIdType } from '../core/types.ts';
 import { parseFromHost } from '../shared/fromHost.ts';
 import type { Draft, FromWebview, HostState, LookupAnswer, Target } from '../shared/protocol.ts';
 import { contactKind, draftToInput } from '../shared/protocol.ts';
@@ -89,7 +89,7 @@ export class Form {
   #note: string | undefined;
   #noteTimer: ReturnType<typeof setTimeout> | undefined;
   /** The lookup and the diagnosis asked for and not answered yet (they do not block a send). */
-  #lookupPending: { requestId: string; query: string } | undefined;
+  #lookupPending: { requestId: string; query: string; userIdType: UserIdType } | undefined;
   #diagnosePending: { requestId: string; target: Target } | undefined;
 
   constructor(root: HTMLElement, api: VsCodeApi, saved: SavedState, fallbackLocale: Locale) {
@@ -199,11 +199,12 @@ export class Form {
       case 'lookupResult': {
         const { type: _type, ...answer } = message;
         const pending = this.#lookupPending;
-        if (pending?.requestId === answer.requestId) this.#lookupPending = undefined;
-        // An older answer for the same text: the one asked for last follows.
-        else if (pending !== undefined && pending.query === answer.query) break;
-        // Stale: the field no longer holds what was looked up (the draft is left as it is).
-        if (answer.query !== this.#saved.draft.userId.trim()) {
+        // Only the answer to the lookup asked for last: an older one, or one given up when the
+        // profile or app changed (open_ids are per app), is dropped.
+        if (pending === undefined || pending.requestId !== answer.requestId) break;
+        this.#lookupPending = undefined;
+        // Stale: the field no longer holds what was looked up, or asks for another ID type (the draft is left as it is).
+        if (answer.query !== this.#saved.draft.userId.trim() || pending.userIdType !== this.#saved.draft.userIdType) {
           this.#update();
           break;
         }
@@ -213,7 +214,9 @@ export class Form {
         break;
       }
       case 'diagnosis': {
-        if (this.#diagnosePending?.requestId === message.requestId) this.#diagnosePending = undefined;
+        // Only the diagnosis asked for last: one cancelled, replaced, or asked under another profile or app is dropped.
+        if (this.#diagnosePending?.requestId !== message.requestId) break;
+        this.#diagnosePending = undefined;
         // For an ID no longer in the field: dropped, as the field now asks about someone else.
         if (!sameTarget(message.target, this.#evaluation?.target)) {
           this.#update();
@@ -318,10 +321,11 @@ export class Form {
   #lookup(): void {
     const query = this.#saved.draft.userId.trim();
     if (contactKind(query, this.#saved.draft.userIdType) === undefined || this.#needsCredentials()) return;
-    if (this.#lookupPending?.query === query) return;
+    const userIdType = this.#saved.draft.userIdType;
+    if (this.#lookupPending?.query === query && this.#lookupPending.userIdType === userIdType) return;
     const requestId = newRequestId();
-    this.#lookupPending = { requestId, query };
-    this.#api.postMessage({ type: 'lookup', requestId, query, userIdType: this.#saved.draft.userIdType });
+    this.#lookupPending = { requestId, query, userIdType };
+    this.#api.postMessage({ type: 'lookup', requestId, query, userIdType });
     this.#update();
   }
 
@@ -440,8 +444,9 @@ export class Form {
   #lookupView(draft: Draft, evaluation: Evaluation): View['lookup'] {
     const query = draft.userId.trim();
     const answer = this.#saved.lookup;
+    // Each person found carries the ID type it was found as; Use this ID sets both.
     const relevant = answer !== undefined && (answer.query === query || foundIn(answer, evaluation.target));
-    return { busy: evaluation.contact !== undefined && this.#lookupPending?.query === query, answer: relevant ? answer : undefined };
+    return { busy: evaluation.contact !== undefined && this.#lookupPending?.query === query && this.#lookupPending.userIdType === draft.userIdType, answer: relevant ? answer : undefined };
   }
 
   #diagnosisView(evaluation: Evaluation): View['diagnosis'] {

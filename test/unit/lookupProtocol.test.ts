@@ -171,7 +171,9 @@ describe('parseFromHost: lookupResult and diagnosis', () => {
         result: { ok: false, checks: [...checks, { id: 'x', status: 'maybe', title: 'T', detail: '' }, { id: 'y', status: 'fail' }], cancelled: 'no' },
       }),
     ) as { result: { checks: unknown[]; cancelled?: unknown } };
-    assert.equal(diagnosed.result.checks.length, 6);
+    // The unknown status is kept as a warning (so the list and its summary agree); the check without a title is dropped.
+    assert.equal(diagnosed.result.checks.length, 7);
+    assert.deepEqual((diagnosed.result.checks[6] as { id: string; status: string }).status, 'warn');
     assert.equal('cancelled' in diagnosed.result, false);
   });
 

@@ -363,6 +363,60 @@ describe('Diagnose', () => {
   });
 });
 
+describe('answers that arrive late', () => {
+  test('a lookup answered after a profile or app switch is dropped (its IDs are the other app\'s)', async () => {
+    const form = await open();
+    await form.page.fill('#userId', 'ada@example.com');
+    const { requestId } = await findId(form);
+    await form.deliver({ type: 'state', state: hostState({ appId: 'cli_other' }) });
+    await form.deliver(lookupResult(requestId, 'ada@example.com', { users: [{ id: 'ou_of_old_app', idType: 'open_id' }] }));
+    assert.equal(await form.page.locator('#lookup .lookup-use').count(), 0);
+    assert.equal(await form.page.inputValue('#userId'), 'ada@example.com');
+    await form.close();
+  });
+
+  test('switching the ID type asks again; the answer for the old type is dropped', async () => {
+    const form = await open();
+    await form.page.fill('#userId', 'ada@example.com');
+    const first = await findId(form);
+    assert.equal(first.userIdType, 'open_id');
+    await form.page.selectOption('#userIdType', 'union_id');
+    const second = await findId(form);
+    assert.equal(second.userIdType, 'union_id');
+    await form.deliver(lookupResult(first.requestId, 'ada@example.com', { users: [{ id: 'ou_ada', idType: 'open_id' }] }));
+    assert.equal(await form.page.locator('#lookup .lookup-use').count(), 0, 'the open_id answer is not offered');
+    await form.deliver(lookupResult(second.requestId, 'ada@example.com', { users: [{ id: 'on_ada', idType: 'union_id' }] }));
+    assert.equal(await form.text('#lookup .person-id'), 'on_ada');
+    await form.close();
+  });
+
+  test('Use this ID leaves keyboard focus in the user ID field', async () => {
+    const form = await open();
+    await form.page.fill('#userId', 'ada@example.com');
+    const { requestId } = await findId(form);
+    await form.deliver(lookupResult(requestId, 'ada@example.com', { users: [{ id: 'ou_ada', idType: 'open_id' }] }));
+    await form.page.focus('#lookup .lookup-use');
+    await form.page.keyboard.press('Enter');
+    assert.equal(await form.page.evaluate('document.activeElement && document.activeElement.id'), 'userId');
+    assert.equal(await form.page.inputValue('#userId'), 'ou_ada');
+    await form.close();
+  });
+
+  test('a diagnosis answered after a profile switch, or after Cancel, is dropped', async () => {
+    const form = await open();
+    await form.page.fill('#userId', 'ou_abc');
+    const { requestId } = await runDiagnose(form);
+    await form.deliver({ type: 'state', state: hostState({ appId: 'cli_other' }) });
+    await form.deliver(diagnosis(requestId, { userId: 'ou_abc', userIdType: 'open_id' }));
+    assert.equal(await visible(form, '#diagnosis'), false);
+    const again = await runDiagnose(form);
+    await form.page.click('#diagnose-cancel');
+    await form.deliver(diagnosis(again.requestId, { userId: 'ou_abc', userIdType: 'open_id' }));
+    assert.equal(await visible(form, '#diagnosis'), false);
+    await form.close();
+  });
+});
+
 describe('host text in the lookup and the diagnosis', () => {
   test('server text with markup stays text', async () => {
     const payload = '<img src=x onerror="window.__xss=1"><b>bold</b>';

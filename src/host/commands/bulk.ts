@@ -49,6 +49,9 @@ export interface BulkCommandResult {
   results: BulkItemResult[];
 }
 
+/** Hold reasons that say nothing about the person, only that this run could not learn it. */
+const TRANSIENT_HOLDS: ReadonlySet<string> = new Set(['recipient.lookup-failed', 'preflight.check-failed', 'preflight.cancelled', 'preflight.no-credentials', 'preflight.bad-settings', 'preflight.untrusted-origin']);
+
 /** The first problems, in the display language where the core has the message (column problems). */
 function describeProblems(problems: RowProblem[], locale: Locale): string {
   return problems
@@ -295,7 +298,10 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
       const { stopped } = summary;
       const notSent = summary.notSent ?? 0;
       // A cancelled or stopped run keeps its checkpoint: the same list resumes.
-      if (!summary.cancelled && stopped === undefined) await checkpoint.clear();
+      // Rows held for a passing reason (the lookup or the pre-flight failed for them) keep the
+      // checkpoint too: running the same list again sends them and skips those already set.
+      const passing = [...hold.values()].filter((why) => TRANSIENT_HOLDS.has(why.reason)).length;
+      if (!summary.cancelled && stopped === undefined && passing === 0) await checkpoint.clear();
       log.info(`bulk: ${summary.total} items, ${summary.ok} set, ${summary.failed} failed, ${summary.skipped} skipped, ${notSent} not sent, ${summary.rateLimited} rate-limited answers, ${summary.durationMs}ms${summary.cancelled ? ', cancelled' : ''}${stopped === undefined ? '' : `, stopped after ${stopped.after} systemic failures in a row (${stopped.stage}: ${stopped.reason})`}`);
       const text =
         stopped !== undefined
@@ -304,7 +310,13 @@ export function registerBulkCommands(ctx: CommandContext): vscode.Disposable[] {
             ? vscode.l10n.t('Bulk run cancelled: {0} set, {1} failed. Run the same list again to resume.', summary.ok, summary.failed)
             : vscode.l10n.t('Bulk run done: {0} set, {1} failed, {2} skipped.', summary.ok, summary.failed, summary.skipped);
       const supersededText = summary.superseded === undefined ? text : `${text} ${vscode.l10n.t('{0} not re-sent: a newer badge for the same user went out meanwhile.', summary.superseded)}`;
-      const fullText = hold.size === 0 ? supersededText : `${supersededText} ${vscode.l10n.t('{0} held back, not sent (see Show Results).', hold.size)}`;
+      const heldText = hold.size === 0 ? supersededText : `${supersededText} ${vscode.l10n.t('{0} held back, not sent (see Show Results).', hold.size)}`;
+      const fullText = passing === 0 ? heldText : `${heldText} ${vscode.l10n.t('{0} of them could not be looked up or checked this time: run the same list again to send them (those set are skipped).', passing)}`;
+      // Every row names the email or phone it was given by, sent or held (the CSV's recipient column).
+      for (const row of summary.results) {
+        const input = prepared?.inputs.get(row.index);
+        if (input !== undefined) row.recipient = input;
+      }
       view.show(summary, items);
       const result: BulkCommandResult = {
         total: summary.total,

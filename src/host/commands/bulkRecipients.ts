@@ -24,6 +24,12 @@ export function stopText(stop: { error?: string; code?: number; missingScopes?: 
       return vscode.l10n.t('cancelled');
     case 'no-credentials':
       return vscode.l10n.t('no credentials');
+    case 'bad-settings':
+      return vscode.l10n.t('the API base setting is refused');
+    case 'untrusted-origin':
+      return vscode.l10n.t('sending the credentials to this API base was not confirmed');
+    case 'not-sent':
+      return vscode.l10n.t('refused before sending');
     default:
       return stop.error ?? vscode.l10n.t('unknown failure');
   }
@@ -42,6 +48,8 @@ export interface PreparedRecipients {
   items: unknown[];
   /** Items not to send, by index, with why. */
   hold: Map<number, BulkHold>;
+  /** The email or phone each item was given by, by index. */
+  inputs: Map<number, string>;
   preflight?: PreflightCounts;
   /** Why the pre-flight stopped before checking everyone (those not checked are held as unknown). */
   preflightError?: { error?: string; code?: number; msg: string; logId?: string };
@@ -63,13 +71,12 @@ const idTypeOf = (item: unknown, fallback: UserIdType): UserIdType => {
 export async function prepareRecipients(ctx: CommandContext, items: readonly unknown[], options: { preflight: boolean; signal?: AbortSignal; report?: (message: string) => void }): Promise<PreparedRecipients> {
   const locale = ctx.locale();
   const fallback = ctx.settings.current.userIdType;
-  const out: PreparedRecipients = { items: [...items], hold: new Map() };
+  const inputs = new Map<number, string>();
+  const out: PreparedRecipients = { items: [...items], hold: new Map(), inputs };
   const signalOpt = options.signal === undefined ? {} : { signal: options.signal };
 
   // 1. Emails and mobile numbers to IDs, per ID type (almost always one).
   const byType = new Map<UserIdType, Array<{ index: number; source: 'email' | 'mobile'; value: string; input: string }>>();
-  /** The email or phone each resolved item was given by, so a row the pre-flight holds still names it. */
-  const inputs = new Map<number, string>();
   items.forEach((item, index) => {
     const contact = contactOf(item);
     if (contact === undefined) return;

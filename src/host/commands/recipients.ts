@@ -96,7 +96,8 @@ async function showResolved(result: ResolveUsersResult): Promise<void> {
 async function showDiagnosis(result: DiagnoseResult): Promise<void> {
   type Item = vscode.QuickPickItem & { link?: string };
   const items: Item[] = result.checks.map((check) => {
-    const link = /https:\/\/\S+/.exec(`${check.fix ?? ''} ${check.detail}`)?.[0];
+    // Only the platform's own pages are opened (the form allows the same hosts).
+    const link = /https:\/\/open\.(?:feishu\.cn|larksuite\.com|larkoffice\.com)\/\S*/.exec(`${check.fix ?? ''} ${check.detail}`)?.[0];
     return {
       label: `${ICONS[check.status]} ${check.title}`,
       detail: [check.detail, check.fix, check.code === undefined ? undefined : `code ${check.code}`, check.logId === undefined ? undefined : `log_id ${check.logId}`].filter((part) => part !== undefined && part !== '').join(' · '),

@@ -36,7 +36,8 @@ function lookupUser(user: ResolveUsers['users'][number]): LookupUser {
     if (typeof raw.is_activated === 'boolean') status.notActivated = !raw.is_activated;
     if (typeof raw.is_exited === 'boolean') status.exited = raw.is_exited;
     if (typeof raw.is_unjoin === 'boolean') status.unjoined = raw.is_unjoin;
-    out.status = status;
+    // No flag at all is "not reported", never "active".
+    if (Object.keys(status).length > 0) out.status = status;
   }
   return out;
 }

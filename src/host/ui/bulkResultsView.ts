@@ -129,6 +129,7 @@ export class BulkResultsView implements vscode.TreeDataProvider<Node>, vscode.Di
     const issue = result.issues?.[0];
     tree.description = [
       `#${result.index + 1}`,
+      result.userId !== '' ? result.recipient : undefined,
       details?.code === undefined || details.code === 0 ? undefined : String(details.code),
       details?.logId,
       issue === undefined ? undefined : `${issue.path || 'body'}: ${issue.id}`,

@@ -55,7 +55,11 @@ function person(ctx: Context, user: LookupUser, current: Target | undefined, loc
   } else {
     const use = el('button', { type: 'button', class: 'secondary small lookup-use', 'aria-label': t('lookup.useLabel', locale, { id: user.id, type: user.idType }) }, t('lookup.use', locale));
     // The found ID and its type replace the email or number; every other field stays as typed.
-    use.addEventListener('click', () => ctx.edit({ userId: user.id, userIdType: user.idType }));
+    use.addEventListener('click', () => {
+      ctx.edit({ userId: user.id, userIdType: user.idType });
+      // The button is replaced by "in the field": keyboard focus goes where the ID went.
+      document.getElementById('userId')?.focus();
+    });
     action = el('p', { class: 'lookup-actions' }, use);
   }
   return el('div', { class: `person${warned ? ' warned' : ''}`, 'data-id': user.id }, facts, action);
