@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { diagnose } from '../../core/diagnose.ts';
 import type { DiagnoseResult } from '../../core/diagnose.ts';
+import { normalizeMobile } from '../../core/bulkInput.ts';
 import { formatMessage } from '../../core/messages.ts';
 import { RateWindow } from '../../core/openApi.ts';
 import type { Pace } from '../../core/openApi.ts';
@@ -47,6 +48,11 @@ export interface RecipientCallOptions {
 }
 
 const CACHE_TTL_MS = 10 * 60_000;
+
+/** An email or a phone number as the platform reads it (and as the cache keys it). */
+function lookupForm(source: 'email' | 'mobile', text: string): string {
+  return source === 'email' ? text.normalize('NFKC').trim() : normalizeMobile(text);
+}
 const CACHE_MAX = 20_000;
 
 /**
@@ -101,23 +107,33 @@ export class RecipientService {
         { ...signalOpt, pace, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) },
       );
     } else {
-      // Answers from the cache first; only the rest go to the platform.
+      // Answers from the cache first; only the rest go to the platform. Inputs are looked up (and
+      // cached) as the platform reads them, and come back as the caller wrote them.
       const fromCache: ResolvedUser[] = [];
+      const asGiven = new Map<string, string>();
       const ask = (source: 'email' | 'mobile', list: readonly string[] | undefined): string[] =>
-        (list ?? []).filter((item) => {
-          const hit = this.#cached(scope, source, item);
+        (list ?? []).flatMap((item) => {
+          const looked = lookupForm(source, item);
+          if (looked === '') return [];
+          if (!asGiven.has(`${source}\u0000${looked.toLowerCase()}`)) asGiven.set(`${source}\u0000${looked.toLowerCase()}`, item.trim());
+          const hit = this.#cached(scope, source, looked);
           if (hit !== undefined) fromCache.push({ ...hit, [source]: item.trim() });
-          return hit === undefined;
+          return hit === undefined ? [looked] : [];
         });
       const emails = ask('email', input.emails);
       const mobiles = ask('mobile', input.mobiles);
       cached = fromCache.length;
       result = emails.length + mobiles.length === 0 ? { ok: true, users: [], notFound: [] } : await resolveContacts(client.transport, client.tokens, { emails, mobiles, userIdType: idType, ...(input.includeResigned === true ? { includeResigned: true } : {}) }, options.signal, pace);
-      for (const user of result.users) {
-        const key = user.source === 'email' ? user.email : user.mobile;
-        if (key !== undefined && (user.source === 'email' || user.source === 'mobile')) this.#remember(scope, user.source, key, user);
-      }
-      result = { ...result, users: [...fromCache, ...result.users] };
+      const given = (source: 'email' | 'mobile', looked: string): string => asGiven.get(`${source}\u0000${looked.toLowerCase()}`) ?? looked;
+      const fresh = result.users.map((user) => {
+        const source = user.source === 'email' || user.source === 'mobile' ? user.source : undefined;
+        const looked = source === undefined ? undefined : user[source];
+        if (source === undefined || looked === undefined) return user;
+        this.#remember(scope, source, looked, user);
+        return { ...user, [source]: given(source, looked) };
+      });
+      const notFound = result.notFound.map((entry) => ({ ...entry, input: given(entry.input.includes('@') ? 'email' : 'mobile', entry.input) }));
+      result = { ...result, users: [...fromCache, ...fresh], notFound };
     }
     const locale = this.#locale();
     // The core's stop reasons in the display language (the platform's msg, when there is one, is kept in `msg`).
