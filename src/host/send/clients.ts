@@ -33,6 +33,9 @@ export interface ProfileClient {
   confirming?: Promise<boolean> | undefined;
 }
 
+const sameCredentials = (a: Credentials, b: Credentials): boolean =>
+  a.kind === 'self-built' ? b.kind === 'self-built' && a.appId === b.appId && a.appSecret === b.appSecret : b.kind === 'manual' && a.token === b.token;
+
 export type ClientProblem = 'no-credentials' | 'bad-settings' | 'untrusted-origin';
 export type ClientOrProblem = { ok: true; client: ProfileClient } | { ok: false; error: ClientProblem; message: string };
 
@@ -107,6 +110,13 @@ export class ClientCache implements ClientSource, vscode.Disposable {
     if (!built.ok) return built;
     const { client } = built;
     if (client.boundOrigin === client.origin) return built;
+    // This client may have been built between the credentials being stored and being bound (one
+    // step for the person, two writes to the keychain): read the binding again before asking.
+    const stored = await this.#credentials.stored();
+    if (stored !== undefined && stored.origin === client.origin && sameCredentials(stored.credentials, client.credentials)) {
+      client.boundOrigin = client.origin;
+      return built;
+    }
     client.confirming ??= this.#originConfirmed(client).finally(() => {
       client.confirming = undefined;
     });
