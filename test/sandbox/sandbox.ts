@@ -206,7 +206,9 @@ Sample users:
 
 ${users}
 
-Any open_id that does not start with \`ou_\` gets 99992351; a wrong App Secret gets 10015.
+Each is also in the sandbox's directory by email: try **Feishu Badge: Find User IDs…**, type an
+email in the form's user field (*Find ID*), and *Diagnose* the last two to see why they get no red
+dot. Any open_id that does not start with \`ou_\` gets 99992351; a wrong App Secret gets 10015.
 `;
 }
 
@@ -223,8 +225,8 @@ async function main(): Promise<void> {
     `  App ID:      ${sandbox.app.appId}`,
     `  App Secret:  ${sandbox.app.appSecret}   (fake local app; enter both with "Feishu Badge: Configure Credentials")`,
     '',
-    '  Sample users:',
-    ...sandbox.users.map((user) => `    ${user.id.padEnd(22)} ${user.demonstrates}`),
+    '  Sample users (also found by email with Find User IDs and the form\'s Find ID; Diagnose explains the last two):',
+    ...sandbox.users.map((user) => `    ${user.id.padEnd(22)} ${user.email.padEnd(26)} ${user.demonstrates}`),
     '',
     `  Folder:      ${sandbox.dir}`,
     '',
