@@ -9,6 +9,7 @@ import type { RememberedBadge, Target } from '../core/badgeState.ts';
 import { HISTORY_MAX } from '../core/badgeState.ts';
 import { USER_ID_TYPES as USER_ID_TYPE_VALUES } from '../core/types.ts';
 import type { ClientBadgeNum, Locale, UserIdType } from '../core/types.ts';
+import type { DiagnoseCheck, DiagnoseStatus } from '../core/diagnose.ts';
 
 /** The user-ID types, as the core declares them (one list for the schema, the form and the host). */
 export { USER_ID_TYPES as USER_ID_TYPE_VALUES } from '../core/types.ts';
@@ -166,22 +167,11 @@ export interface LookupAnswer {
   error?: LookupError;
 }
 
-export type DiagnosisStatus = 'pass' | 'warn' | 'fail' | 'skip';
+export type DiagnosisStatus = DiagnoseStatus;
 export const DIAGNOSIS_STATUSES = ['pass', 'warn', 'fail', 'skip'] as const satisfies readonly DiagnosisStatus[];
 
-/** One check of "why no red dot?", its texts in the display language. */
-export interface DiagnosisCheck {
-  id: string;
-  status: DiagnosisStatus;
-  title: string;
-  detail: string;
-  fix?: string;
-  code?: number;
-  logId?: string;
-  /** For a check skipped for a missing scope: the scopes to grant, and where. */
-  missingScopes?: string[];
-  permissionPage?: string;
-}
+/** One check of "why no red dot?" as the core gives it (texts in the display language); its id is any text the form receives. */
+export type DiagnosisCheck = Omit<DiagnoseCheck, 'id'> & { id: string };
 
 export interface Diagnosis {
   /** True when no check failed. */

@@ -709,14 +709,9 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   const sameMobile = (given: string, stored: string | undefined): boolean => stored !== undefined && (given === stored || `+86${given}` === stored);
   const statusOf = (person: Person): Record<string, boolean> => ({ is_frozen: false, is_resigned: false, is_activated: true, is_exited: false, is_unjoin: false, ...person.status });
   const handleBatchGetId = (query: Record<string, string>, headers: Record<string, string>, body: unknown, logId: string, now: number): Reply => {
-    const auth = tokenApp(headers, logId, now);
+    const auth = readGate(headers, logId, now, [CONTACT_ID_SCOPE], [CONTACT_ID_SCOPE, 'contact:user.employee_id:readonly']);
     if ('reply' in auth) return auth.reply;
-    const limitedReply = contactLimited(auth.appId, now, logId);
-    if (limitedReply !== undefined) return limitedReply;
-    const app = apps.get(auth.appId);
-    if (app?.scopes !== undefined && !app.scopes.includes(CONTACT_ID_SCOPE)) {
-      return errorReply(400, 99991672, logId, `Access denied. One of the following scopes is required: [${CONTACT_ID_SCOPE}, contact:user.employee_id:readonly].`);
-    }
+    const { app } = auth;
     const type = query['user_id_type'] ?? 'open_id';
     const data = (typeof body === 'object' && body !== null ? body : {}) as { emails?: unknown; mobiles?: unknown; include_resigned?: unknown };
     const list = (value: unknown): string[] | undefined => (value === undefined ? [] : Array.isArray(value) && value.length <= 50 && value.every((item) => typeof item === 'string') ? (value as string[]) : undefined);
@@ -736,7 +731,7 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
         return person === undefined ? { mobile } : { user_id: idOf(person, type, auth.appId), mobile, status: statusOf(person) };
       }),
     ];
-    return { status: 200, code: 0, contentType: JSON_TYPE, body: JSON.stringify({ code: 0, msg: 'success', data: { user_list: userList } }) };
+    return ok({ user_list: userList });
   };
 
   const departments: Department[] = [];
@@ -749,9 +744,19 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   };
   /** The contact and application APIs' own limit (per app, one window for all of them), when set. */
   const contactLimited = (appId: string, now: number, logId: string): Reply | undefined => checkRateLimit(appId, now, logId, contactRateLimit, `${appId}\u0000contact`).reply;
-  const contactScopeReply = (app: AppConfig | undefined, logId: string, anyOf: string[]): Reply | undefined =>
+  /** What every read API checks first, in the gateway's order: the token, the rate limit, then one of the scopes. */
+  const readGate = (headers: Record<string, string>, logId: string, now: number, anyOf: readonly string[], named?: readonly string[]): { appId: string; app: AppConfig | undefined } | { reply: Reply } => {
+    const auth = tokenApp(headers, logId, now);
+    if ('reply' in auth) return auth;
+    const limited = contactLimited(auth.appId, now, logId);
+    if (limited !== undefined) return { reply: limited };
+    const app = apps.get(auth.appId);
+    const denied = contactScopeReply(app, logId, anyOf, named);
+    return denied === undefined ? { appId: auth.appId, app } : { reply: denied };
+  };
+  const contactScopeReply = (app: AppConfig | undefined, logId: string, anyOf: readonly string[], named: readonly string[] = anyOf): Reply | undefined =>
     app?.scopes !== undefined && !anyOf.some((scope) => app.scopes?.includes(scope) === true)
-      ? errorReply(400, 99991672, logId, `Access denied. One of the following scopes is required: [${anyOf.join(', ')}].`)
+      ? errorReply(400, 99991672, logId, `Access denied. One of the following scopes is required: [${named.join(', ')}].`)
       : undefined;
   const parentOf = (departmentId: string): string | undefined => departments.find((d) => d.departmentId === departmentId)?.parentId;
   /** The department and its ancestors up to the root (bounded, in case a test builds a cycle). */
@@ -793,13 +798,9 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   const ok = (data: unknown): Reply => ({ status: 200, code: 0, contentType: JSON_TYPE, body: JSON.stringify({ code: 0, msg: 'success', data }) });
 
   const handleFindByDepartment = (query: Record<string, string>, headers: Record<string, string>, logId: string, now: number): Reply => {
-    const auth = tokenApp(headers, logId, now);
+    const auth = readGate(headers, logId, now, [CONTACT_BASE_SCOPE, 'contact:contact:readonly_as_app']);
     if ('reply' in auth) return auth.reply;
-    const limitedReply = contactLimited(auth.appId, now, logId);
-    if (limitedReply !== undefined) return limitedReply;
-    const app = apps.get(auth.appId);
-    const denied = contactScopeReply(app, logId, [CONTACT_BASE_SCOPE, 'contact:contact:readonly_as_app']);
-    if (denied !== undefined) return denied;
+    const { app } = auth;
     const type = query['department_id_type'] ?? 'open_department_id';
     const id = query['department_id'];
     if (id === undefined || id === '' || (type !== 'open_department_id' && type !== 'department_id')) return errorReply(400, 99992402, logId, 'field validation failed: department_id');
@@ -814,13 +815,9 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   };
 
   const handleChildren = (departmentIdParam: string, query: Record<string, string>, headers: Record<string, string>, logId: string, now: number): Reply => {
-    const auth = tokenApp(headers, logId, now);
+    const auth = readGate(headers, logId, now, [CONTACT_BASE_SCOPE, 'contact:contact:readonly_as_app']);
     if ('reply' in auth) return auth.reply;
-    const limitedReply = contactLimited(auth.appId, now, logId);
-    if (limitedReply !== undefined) return limitedReply;
-    const app = apps.get(auth.appId);
-    const denied = contactScopeReply(app, logId, [CONTACT_BASE_SCOPE, 'contact:contact:readonly_as_app']);
-    if (denied !== undefined) return denied;
+    const { app } = auth;
     const type = query['department_id_type'] ?? 'open_department_id';
     const decoded = safeDecode(departmentIdParam);
     if (decoded === undefined) return errorReply(400, 99992402, logId, 'field validation failed: department_id');
@@ -840,13 +837,9 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   const personById = (appId: string, type: string, id: string): Person | undefined => people.find((person) => idOf(person, type, appId) === id);
 
   const handleUsersBatch = (url: URL, headers: Record<string, string>, logId: string, now: number): Reply => {
-    const auth = tokenApp(headers, logId, now);
+    const auth = readGate(headers, logId, now, [USER_BASE_SCOPE, 'contact:contact:readonly_as_app']);
     if ('reply' in auth) return auth.reply;
-    const limitedReply = contactLimited(auth.appId, now, logId);
-    if (limitedReply !== undefined) return limitedReply;
-    const app = apps.get(auth.appId);
-    const denied = contactScopeReply(app, logId, [USER_BASE_SCOPE, 'contact:contact:readonly_as_app']);
-    if (denied !== undefined) return denied;
+    const { app } = auth;
     const type = url.searchParams.get('user_id_type') ?? 'open_id';
     const ids = url.searchParams.getAll('user_ids');
     if (ids.length === 0 || ids.length > 50 || !['open_id', 'union_id', 'user_id'].includes(type)) return errorReply(400, 99992402, logId, 'field validation failed: user_ids');
@@ -858,13 +851,9 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   };
 
   const handleAppMe = (query: Record<string, string>, headers: Record<string, string>, logId: string, now: number): Reply => {
-    const auth = tokenApp(headers, logId, now);
+    const auth = readGate(headers, logId, now, [APP_INFO_SCOPE, 'application:application:self_manage']);
     if ('reply' in auth) return auth.reply;
-    const limitedReply = contactLimited(auth.appId, now, logId);
-    if (limitedReply !== undefined) return limitedReply;
-    const app = apps.get(auth.appId);
-    const denied = contactScopeReply(app, logId, [APP_INFO_SCOPE, 'application:application:self_manage']);
-    if (denied !== undefined) return denied;
+    const { app } = auth;
     const lang = query['lang'];
     if (lang !== 'zh_cn' && lang !== 'en_us' && lang !== 'ja_jp') return errorReply(400, 99992402, logId, 'field validation failed: lang');
     return ok({
@@ -886,13 +875,9 @@ export async function startFeishuServer(options: FeishuServerOptions = {}): Prom
   };
 
   const handleVisibilityCheck = (appIdParam: string, query: Record<string, string>, headers: Record<string, string>, body: unknown, logId: string, now: number): Reply => {
-    const auth = tokenApp(headers, logId, now);
+    const auth = readGate(headers, logId, now, [APP_VISIBILITY_SCOPE, 'admin:app.visibility']);
     if ('reply' in auth) return auth.reply;
-    const limitedReply = contactLimited(auth.appId, now, logId);
-    if (limitedReply !== undefined) return limitedReply;
-    const app = apps.get(auth.appId);
-    const denied = contactScopeReply(app, logId, [APP_VISIBILITY_SCOPE, 'admin:app.visibility']);
-    if (denied !== undefined) return denied;
+    const { app } = auth;
     if (safeDecode(appIdParam) !== auth.appId) return errorReply(400, 99992402, logId, 'field validation failed: app_id');
     const type = query['user_id_type'] ?? 'open_id';
     const ids = isPlainObject(body) ? body['user_ids'] : undefined;
