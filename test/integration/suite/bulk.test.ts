@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { FeishuBadgeApi } from '../../../src/extension.ts';
 import type { BulkCommandResult as BulkResult } from '../../../src/host/commands/bulk.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
-import { startSuiteServer } from './server.ts';
+import { connectTo, disconnect, startSuiteServer } from './server.ts';
 
 const APP = { appId: 'cli_bulk_app', appSecret: 'bulk-secret-3d9e2a7c41' };
 /** A second app on the same API base: the case where a checkpoint keyed by the base alone skipped users. */
@@ -23,19 +23,10 @@ describe('bulk badges in the extension host', function () {
 
   before(async () => {
     server = await startSuiteServer({ apps: [APP, APP_2] });
-    const config = vscode.workspace.getConfiguration('feishuBadge');
-    await config.update('domain', 'custom', vscode.ConfigurationTarget.Global);
-    await config.update('customBaseUrl', server.url, vscode.ConfigurationTarget.Global);
-    const connected = await vscode.commands.executeCommand<{ ok: boolean }>('feishuBadge.configureCredentials', APP);
-    assert.equal(connected.ok, true);
+    await connectTo(server, APP);
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('feishuBadge.clearCredentials');
-    const config = vscode.workspace.getConfiguration('feishuBadge');
-    await config.update('domain', undefined, vscode.ConfigurationTarget.Global);
-    await config.update('customBaseUrl', undefined, vscode.ConfigurationTarget.Global);
-  });
+  after(disconnect);
 
   beforeEach(() => server.clearRequests());
 

@@ -10,7 +10,7 @@ import type { DiagnoseResult } from '../../../src/core/diagnose.ts';
 import type { ResolveUsersResult } from '../../../src/host/send/recipients.ts';
 import { openDepartmentIdFor, openIdFor } from '../../support/feishuServer.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
-import { startSuiteServer } from './server.ts';
+import { connectTo, disconnect, startSuiteServer } from './server.ts';
 import { stubWindow, withStubs } from './stubs.ts';
 
 const APP = { appId: 'cli_people_app', appSecret: 'people-secret-5b7e1c9d20' };
@@ -43,18 +43,10 @@ describe('recipients and diagnosis in the extension host', function () {
 
   before(async () => {
     server = await startSuiteServer({ apps: [APP, OTHER] });
-    const config = vscode.workspace.getConfiguration('feishuBadge');
-    await config.update('domain', 'custom', vscode.ConfigurationTarget.Global);
-    await config.update('customBaseUrl', server.url, vscode.ConfigurationTarget.Global);
-    await useApp(APP);
+    await connectTo(server, APP);
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('feishuBadge.clearCredentials');
-    const config = vscode.workspace.getConfiguration('feishuBadge');
-    await config.update('domain', undefined, vscode.ConfigurationTarget.Global);
-    await config.update('customBaseUrl', undefined, vscode.ConfigurationTarget.Global);
-  });
+  after(disconnect);
 
   beforeEach(async () => {
     server.reset();

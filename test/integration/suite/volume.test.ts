@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { FeishuBadgeApi } from '../../../src/extension.ts';
 import type { BulkCommandResult as BulkResult } from '../../../src/host/commands/bulk.ts';
 import type { FeishuServer } from '../../support/feishuServer.ts';
-import { startSuiteServer } from './server.ts';
+import { connectTo, disconnect, startSuiteServer } from './server.ts';
 
 const APP = { appId: 'cli_scale_app', appSecret: 'scale-secret-5c81e0a9d2' };
 
@@ -37,19 +37,10 @@ describe('bulk runs at scale in the extension host', function () {
 
   before(async () => {
     server = await startSuiteServer({ apps: [APP] });
-    const config = vscode.workspace.getConfiguration('feishuBadge');
-    await config.update('domain', 'custom', vscode.ConfigurationTarget.Global);
-    await config.update('customBaseUrl', server.url, vscode.ConfigurationTarget.Global);
-    const connected = await vscode.commands.executeCommand<{ ok: boolean }>('feishuBadge.configureCredentials', APP);
-    assert.equal(connected.ok, true);
+    await connectTo(server, APP);
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('feishuBadge.clearCredentials');
-    const config = vscode.workspace.getConfiguration('feishuBadge');
-    await config.update('domain', undefined, vscode.ConfigurationTarget.Global);
-    await config.update('customBaseUrl', undefined, vscode.ConfigurationTarget.Global);
-  });
+  after(disconnect);
 
   it('1,000 users at a 50/s limit: the command returns within 1.3 × 20 s, every user set once', async () => {
     server.reset();
