@@ -65,4 +65,17 @@ describe('RecipientService', () => {
     assert.equal(other.cached, undefined);
     assert.equal(calls(), before + 1);
   });
+
+  test('Diagnose without a usable client: no credentials is the core\'s answer; unusable settings fail the first check with their reason; nothing is sent', async () => {
+    const before = server.requests.length;
+    const without = (problem: ClientOrProblem): RecipientService =>
+      new RecipientService({ clients: { active: async () => problem, forNetwork: async () => problem, redactSecrets: (text) => text }, locale: () => 'en', log });
+    const none = await without({ ok: false, error: 'no-credentials', message: 'No credentials.' }).diagnose({ userId: 'ou_x', userIdType: 'open_id' });
+    assert.equal(none.checks[0]?.id, 'credentials');
+    assert.equal(none.checks[0]?.status, 'fail');
+    assert.ok(none.checks.slice(1).filter((c) => c.id !== 'id-shape').every((c) => c.status === 'skip'), JSON.stringify(none.checks));
+    const bad = await without({ ok: false, error: 'bad-settings', message: 'The API base is not a URL.' }).diagnose({ userId: 'ou_x', userIdType: 'open_id' });
+    assert.deepEqual([bad.ok, bad.checks[0]?.status, bad.checks[0]?.detail], [false, 'fail', 'The API base is not a URL.']);
+    assert.equal(server.requests.length, before);
+  });
 });

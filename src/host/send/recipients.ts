@@ -203,17 +203,13 @@ export class RecipientService {
     options: RecipientCallOptions = {},
   ): Promise<DiagnoseResult> {
     const locale = this.#locale();
-    const built = await this.#clients.active();
-    if (!built.ok && built.error !== 'no-credentials') {
-      // Settings that cannot be used: the first check fails with the reason, the rest cannot run.
-      const checks = (await diagnose(undefined, undefined, { userId: input.userId, userIdType: input.userIdType, locale, hasCredentials: false })).checks;
-      return { ok: false, checks: checks.map((check, index) => (index === 0 ? { ...check, status: 'fail' as const, detail: built.message } : check)) };
-    }
-    if (!built.ok) return diagnose(undefined, undefined, { userId: input.userId, userIdType: input.userIdType, locale, hasCredentials: false });
     const network = await this.#client();
     if (!network.ok) {
-      const checks = (await diagnose(undefined, undefined, { userId: input.userId, userIdType: input.userIdType, locale, hasCredentials: false })).checks;
-      return { ok: false, checks: checks.map((check, index) => (index === 0 ? { ...check, status: 'fail' as const, detail: network.message } : check)) };
+      const offline = await diagnose(undefined, undefined, { userId: input.userId, userIdType: input.userIdType, locale, hasCredentials: false });
+      // No credentials: the core's first check says so. Unusable settings or an API base not
+      // confirmed: that is the first check's failure, and the rest cannot run.
+      if (network.error === 'no-credentials') return offline;
+      return { ok: false, checks: offline.checks.map((check, index) => (index === 0 ? { ...check, status: 'fail' as const, detail: network.message } : check)) };
     }
     const { client } = network;
     const appId = client.credentials.kind === 'self-built' ? client.credentials.appId : undefined;
