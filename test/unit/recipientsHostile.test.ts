@@ -148,3 +148,18 @@ describe('a visibility answer that names one ID twice', () => {
     }
   });
 });
+
+describe('a read API answering more than its cap', () => {
+  test('a 3 MiB page is not read: the lookup stops with a too-large answer, nothing found is invented', async () => {
+    const server = await rawServer(() => ({ code: 0, msg: 'success', data: { has_more: false, items: [{ open_id: 'ou_a', name: 'x'.repeat(3 * 1024 * 1024) }] } }));
+    try {
+      const { transport, tokens } = makeCore(server);
+      const result = await findDepartmentMembers(transport, tokens, { departmentId: 'od-huge' });
+      assert.equal(result.ok, false);
+      assert.equal(result.error, 'invalid-response');
+      assert.deepEqual(result.users, []);
+    } finally {
+      await server.close();
+    }
+  });
+});
